@@ -27,6 +27,26 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from kzar_ld import __version__
+
+        typer.echo(f"kzar-ld {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Publish news articles as validated, queryable schema.org + FOAF linked data.
+
+    Exit codes: 0 ok, 1 the data does not conform, 2 bad input or usage, 3 a remote endpoint failed.
+    """
+
+
 def error(message: str) -> None:
     """Print a one-line diagnostic on stderr."""
     typer.echo(f"kzar-ld: error: {message}", err=True)

@@ -1,0 +1,62 @@
+"""``kzar-ld build``: article directories in, RDF out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kzar_ld.cli import app, cli_errors
+
+_EPILOG = """
+Examples:
+
+  kzar-ld build examples/kazinform-2023-08-24
+
+  kzar-ld build examples/kazinform-2023-08-24 -f json-ld -o article.jsonld
+
+  kzar-ld build articles/* -f trig --base https://data.example.org/id/ -o corpus.trig
+"""
+
+
+@app.command(epilog=_EPILOG)
+def build(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(help="Article directories (text + annotation.yaml) or annotation files.", show_default=False),
+    ],
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="turtle, json-ld, nt, nquads, trig or xml.", metavar="FORMAT"),
+    ] = "turtle",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False),
+    ] = None,
+    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = "https://kzar.example/id/",
+    max_bytes: Annotated[int, typer.Option(help="Refuse input files larger than this.", min=1)] = 10 * 1024 * 1024,
+) -> None:
+    """Build the linked-data graph of one or more articles and write it (stdout by default)."""
+    from kzar_ld import Format, build_graph, load_article, serialize, write
+    from kzar_ld.errors import InputError
+    from kzar_ld.iris import validate_base
+
+    with cli_errors():
+        try:
+            fmt = Format(format)
+        except ValueError:
+            raise InputError(
+                f"--format {format!r} is not one of: {', '.join(f.value for f in Format)}"
+            ) from None
+        validate_base(base)
+        articles = [load_article(src, max_bytes=max_bytes) for src in sources]
+        dataset = build_graph(articles, base=base)
+        if output is None:
+            sys.stdout.buffer.write(serialize(dataset, format=fmt))
+            sys.stdout.buffer.flush()
+            return
+        inputs = [Path(a.text.source) for a in articles] + [Path(a.source) for a in articles]
+        write(dataset, output, format=fmt, protect=inputs)
+        typer.echo(f"kzar-ld: wrote {output} ({len(articles)} article(s), {fmt.value})", err=True)
