@@ -210,7 +210,7 @@ def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, s
             if key != item.id:
                 raise where.error(f"id {item.id!r} is not in NFC form; write it as {key!r}", path)
             if key in kinds:
-                raise where.error(f"duplicate id {key!r}: already used by a {_KIND_NAME[kinds[key]]}", path)
+                raise where.error(f"duplicate id {key!r}: already used by {_a(_KIND_NAME[kinds[key]])}", path)
             try:
                 slug = slugify(key, source=where.source, line=where.line(path))
             except IriError as exc:
@@ -263,7 +263,7 @@ class _RefChecker:
             raise self.where.error(f"unknown id {key!r}: no entity has this id", path)
         if allowed and kind not in allowed:
             wanted = " or ".join(_KIND_NAME[a] for a in allowed)
-            raise self.where.error(f"{key!r} is a {_KIND_NAME[kind]}, but this slot takes a {wanted}", path)
+            raise self.where.error(f"{key!r} is {_a(_KIND_NAME[kind])}, but this slot takes {_a(wanted)}", path)
 
     def each(self, refs: tuple[Any, ...], path: Path_, *allowed: str) -> None:
         for n, ref in enumerate(refs):
@@ -271,6 +271,10 @@ class _RefChecker:
 
 
 _AGENTS = ("people", "organizations")
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[0] in "aeiou" else "a ") + noun
 
 
 def _check_refs(ann: Annotation, check: _RefChecker) -> None:
@@ -334,7 +338,8 @@ def _resolve_mentions(ann: Annotation, where: Located, body: str) -> list[Span]:
             count = _count(body, quote)
             if count == 0:
                 raise where.error(f"quote {quote!r} not found in the article body (quotes are case-sensitive)", path)
-            raise where.error(f"quote {quote!r} occurs {count} time(s), so occurrence {occurrence} is out of range", path)
+            at = (*path, "occurrence") if isinstance(spec, Mention) else path
+            raise where.error(f"quote {quote!r} occurs {count} time(s), so occurrence {occurrence} is out of range", at)
         key = (start, start + len(quote), entity, role)
         if key in seen:
             raise where.error(f"mention {quote!r} (occurrence {occurrence}) is given twice for {entity!r}", path)

@@ -215,6 +215,11 @@ def serialize(data: Graph, *, format: Format = Format.TURTLE) -> bytes:
     statements = list(_ox_statements(quads, graphs=fmt.has_graphs))
     if fmt in (Format.NT, Format.NQUADS):
         return ox.serialize(statements, format=_OX_FORMATS[fmt])
+    if fmt is Format.XML:
+        # XML parsers turn a raw CR (and CRLF) into LF; a character reference keeps it. The
+        # serialiser never writes CR itself, so every CR here is inside a literal.
+        out = ox.serialize(statements, format=_OX_FORMATS[fmt], prefixes=dict(PREFIXES))
+        return out.replace(b"\r", b"&#13;")
     prefixes = dict(PREFIXES)
     base = _base_of(quads) if fmt is not Format.XML else None
     if base is None:
