@@ -39,12 +39,12 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
     __version__ = "0.0.0"
 
 __all__ = [
-    "DEFAULT_BASE",
     "Annotation",
     "AnnotationError",
     "Article",
     "ArticleError",
     "ArticleText",
+    "DEFAULT_BASE",
     "Format",
     "InputError",
     "IriError",
