@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
+from kzar_ld._gc import paused_gc
 from kzar_ld.annotated import Article, Span
 from kzar_ld.annotation import (
     EventKind,
@@ -93,10 +94,10 @@ def build_graph(articles: Article | Sequence[Article], *, base: str = DEFAULT_BA
     """
     minter = IriMinter(base)
     dataset = Dataset(default_union=True)
-    for article in [articles] if isinstance(articles, Article) else articles:
-        graph = dataset.graph(URIRef(minter.article(article.id)))
-        for triple in _ArticleMapper(article, minter).triples():
-            graph.add(triple)
+    with paused_gc():
+        for article in [articles] if isinstance(articles, Article) else articles:
+            graph = dataset.graph(URIRef(minter.article(article.id)))
+            graph.addN((s, p, o, graph) for s, p, o in _ArticleMapper(article, minter).triples())
     return dataset
 
 

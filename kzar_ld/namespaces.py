@@ -14,7 +14,7 @@ Example:
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, XSD, DefinedNamespace
 
 __all__ = ["FOAF", "KZAR", "OA", "OWL", "PREFIXES", "RDF", "RDFS", "SCHEMA", "SH", "XSD"]
@@ -27,71 +27,86 @@ class SCHEMA(DefinedNamespace):
     _fail = True
 
     # classes
-    AdministrativeArea: object
-    City: object
-    Continent: object
-    Corporation: object
-    Country: object
-    CreativeWork: object
-    Event: object
-    EventSeries: object
-    GovernmentOrganization: object
-    Intangible: object
-    NewsArticle: object
-    NewsMediaOrganization: object
-    Occupation: object
-    Organization: object
-    OrganizationRole: object
-    Person: object
-    Place: object
-    PropertyValue: object
-    Role: object
-    Thing: object
+    AdministrativeArea: URIRef
+    Boolean: URIRef
+    City: URIRef
+    Continent: URIRef
+    Corporation: URIRef
+    Country: URIRef
+    CreativeWork: URIRef
+    DataType: URIRef
+    Date: URIRef
+    DateTime: URIRef
+    Duration: URIRef
+    Event: URIRef
+    EventSeries: URIRef
+    Float: URIRef
+    GovernmentOrganization: URIRef
+    Integer: URIRef
+    Intangible: URIRef
+    NewsArticle: URIRef
+    NewsMediaOrganization: URIRef
+    Number: URIRef
+    Occupation: URIRef
+    Organization: URIRef
+    OrganizationRole: URIRef
+    Person: URIRef
+    Place: URIRef
+    PropertyValue: URIRef
+    Quantity: URIRef
+    Role: URIRef
+    Text: URIRef
+    Thing: URIRef
+    Time: URIRef
+    URL: URIRef
     # properties
-    about: object
-    alternateName: object
-    areaServed: object
-    articleBody: object
-    attendee: object
-    author: object
-    containedInPlace: object
-    containsPlace: object
-    contentLocation: object
-    dateModified: object
-    datePublished: object
-    dateline: object
-    description: object
-    endDate: object
-    familyName: object
-    givenName: object
-    hasOccupation: object
-    headline: object
-    honorificPrefix: object
-    honorificSuffix: object
-    identifier: object
-    image: object
-    inLanguage: object
-    isBasedOn: object
-    keywords: object
-    location: object
-    member: object
-    memberOf: object
-    mentions: object
-    name: object
-    nationality: object
-    parentOrganization: object
-    propertyID: object
-    publisher: object
-    roleName: object
-    sameAs: object
-    startDate: object
-    subEvent: object
-    subOrganization: object
-    superEvent: object
-    url: object
-    value: object
-    workLocation: object
-    worksFor: object
+    about: URIRef
+    alternateName: URIRef
+    areaServed: URIRef
+    articleBody: URIRef
+    attendee: URIRef
+    author: URIRef
+    containedInPlace: URIRef
+    containsPlace: URIRef
+    contentLocation: URIRef
+    dateModified: URIRef
+    datePublished: URIRef
+    dateline: URIRef
+    description: URIRef
+    domainIncludes: URIRef
+    endDate: URIRef
+    familyName: URIRef
+    givenName: URIRef
+    hasOccupation: URIRef
+    headline: URIRef
+    honorificPrefix: URIRef
+    honorificSuffix: URIRef
+    identifier: URIRef
+    image: URIRef
+    inLanguage: URIRef
+    isBasedOn: URIRef
+    isPartOf: URIRef
+    keywords: URIRef
+    location: URIRef
+    member: URIRef
+    memberOf: URIRef
+    mentions: URIRef
+    name: URIRef
+    nationality: URIRef
+    parentOrganization: URIRef
+    propertyID: URIRef
+    publisher: URIRef
+    rangeIncludes: URIRef
+    roleName: URIRef
+    sameAs: URIRef
+    startDate: URIRef
+    subEvent: URIRef
+    subOrganization: URIRef
+    superEvent: URIRef
+    url: URIRef
+    value: URIRef
+    workLocation: URIRef
+    worksFor: URIRef
 
 
 class OA(DefinedNamespace):
@@ -100,21 +115,21 @@ class OA(DefinedNamespace):
     _NS = Namespace("http://www.w3.org/ns/oa#")
     _fail = True
 
-    Annotation: object
-    SpecificResource: object
-    TextPositionSelector: object
-    TextQuoteSelector: object
-    end: object
-    exact: object
-    hasBody: object
-    hasSelector: object
-    hasSource: object
-    hasTarget: object
-    identifying: object
-    motivatedBy: object
-    prefix: object
-    start: object
-    suffix: object
+    Annotation: URIRef
+    SpecificResource: URIRef
+    TextPositionSelector: URIRef
+    TextQuoteSelector: URIRef
+    end: URIRef
+    exact: URIRef
+    hasBody: URIRef
+    hasSelector: URIRef
+    hasSource: URIRef
+    hasTarget: URIRef
+    identifying: URIRef
+    motivatedBy: URIRef
+    prefix: URIRef
+    start: URIRef
+    suffix: URIRef
 
 
 class KZAR(DefinedNamespace):
@@ -123,18 +138,18 @@ class KZAR(DefinedNamespace):
     _NS = Namespace("https://kzar.example/ns#")
     _fail = True
 
-    ConsularDistrict: object
-    DiplomaticRelation: object
-    DiplomaticVisit: object
-    HonoraryConsulate: object
-    PoliticalConsultations: object
-    WorkingVisit: object
-    derivation: object
-    endedNoLaterThan: object
-    establishedYear: object
-    heldOn: object
-    ordinal: object
-    party: object
+    ConsularDistrict: URIRef
+    DiplomaticRelation: URIRef
+    DiplomaticVisit: URIRef
+    HonoraryConsulate: URIRef
+    PoliticalConsultations: URIRef
+    WorkingVisit: URIRef
+    derivation: URIRef
+    endedNoLaterThan: URIRef
+    establishedYear: URIRef
+    heldOn: URIRef
+    ordinal: URIRef
+    party: URIRef
 
 
 #: The prefixes used in every serialisation and predeclared in every query.

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kzar_ld._gc import paused_gc
 from kzar_ld.errors import OutputError
 from kzar_ld.namespaces import PREFIXES, RDF, SCHEMA
 
@@ -103,6 +104,7 @@ Quad = tuple[Node, Node, Node, Node | None]
 
 
 def _term_key(term: Node) -> tuple[int, str, str, str]:
+    """A total, stable order over RDF terms: IRIs, then blank nodes, then literals."""
     if isinstance(term, URIRef):
         return (0, str(term), "", "")
     if isinstance(term, BNode):
@@ -110,13 +112,6 @@ def _term_key(term: Node) -> tuple[int, str, str, str]:
     if isinstance(term, Literal):
         return (2, str(term), str(term.datatype or ""), term.language or "")
     return (3, str(term), "", "")
-
-
-def _subject_rank(articles: set[Node]) -> object:
-    def key(subject: Node) -> tuple[int, tuple[int, str, str, str]]:
-        return (0 if subject in articles else 1, _term_key(subject))
-
-    return key
 
 
 def sorted_quads(data: Graph, *, graphs: bool) -> list[Quad]:
@@ -131,20 +126,26 @@ def sorted_quads(data: Graph, *, graphs: bool) -> list[Quad]:
         )
     else:
         raw = ((s, p, o, None) for s, p, o in data)
-    quads = {(s, p, o, g if graphs else None) for s, p, o, g in raw}
-    articles = {s for s, p, o, _ in quads if p == RDF.type and o == SCHEMA.NewsArticle}
-    subject_key = _subject_rank(articles)
+    with paused_gc():
+        quads = {(s, p, o, g if graphs else None) for s, p, o, g in raw}
+        articles = {s for s, p, o, _ in quads if p == RDF.type and o == SCHEMA.NewsArticle}
+        # Terms repeat a lot (every subject, predicate and graph many times): key each once.
+        keys: dict[Node | None, tuple[object, ...]] = {None: (-1, "", "", "")}
 
-    def key(q: Quad) -> tuple[object, ...]:
-        s, p, o, g = q
-        return (
-            _term_key(g) if g is not None else (-1, "", "", ""),
-            subject_key(s),
-            (0, "") if p == RDF.type else (1, str(p)),
-            _term_key(o),
-        )
+        def term(t: Node | None) -> tuple[object, ...]:
+            found = keys.get(t)
+            if found is None:
+                assert t is not None
+                found = keys[t] = _term_key(t)
+            return found
 
-    return sorted(quads, key=key)
+        def subject(t: Node) -> tuple[object, ...]:
+            return (0 if t in articles else 1, term(t))
+
+        def predicate(t: Node) -> tuple[object, ...]:
+            return (0, "") if t == RDF.type else (1, str(t))
+
+        return sorted(quads, key=lambda q: (term(q[3]), subject(q[0]), predicate(q[1]), term(q[2])))
 
 
 def _graph_name(g: object) -> Node | None:
@@ -206,7 +207,11 @@ def serialize(data: Graph, *, format: Format = Format.TURTLE) -> bytes:
     >>> serialize(Graph(), format=Format.NT)
     b''
     """
-    fmt = Format(format)
+    with paused_gc():
+        return _serialize(data, Format(format))
+
+
+def _serialize(data: Graph, fmt: Format) -> bytes:
     if fmt is Format.JSON_LD:
         from kzar_ld.jsonld import to_jsonld_bytes
 
