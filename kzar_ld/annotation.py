@@ -96,7 +96,7 @@ def ref_derivation(ref: Ref) -> str | None:
     return ref.derivation if isinstance(ref, DerivedRef) else None
 
 
-class LinkKind(str, enum.Enum):
+class LinkKind(enum.StrEnum):
     """How a role ties a person to an organisation (schema.org's Role pattern)."""
 
     WORKS_FOR = "works-for"  # Person -worksFor-> Role -worksFor-> Organization
@@ -104,7 +104,7 @@ class LinkKind(str, enum.Enum):
     MEMBER = "member"  # Organization -member-> Role -member-> Person (e.g. a delegation's head)
 
 
-class RoleStatus(str, enum.Enum):
+class RoleStatus(enum.StrEnum):
     """Whether the article presents a role as current or former."""
 
     CURRENT = "current"
@@ -139,7 +139,7 @@ class Person(_Model):
     mentions: tuple[MentionSpec, ...] = ()
 
 
-class OrganizationKind(str, enum.Enum):
+class OrganizationKind(enum.StrEnum):
     """The kind of an organisation; each maps to a schema.org class (and a FOAF one)."""
 
     ORGANIZATION = "organization"
@@ -165,7 +165,7 @@ class Organization(_Model):
     mentions: tuple[MentionSpec, ...] = ()
 
 
-class PlaceKind(str, enum.Enum):
+class PlaceKind(enum.StrEnum):
     """The kind of a place; each maps to a schema.org class."""
 
     PLACE = "place"
@@ -221,7 +221,7 @@ class Occupation(_Model):
     name: Text
 
 
-class EventKind(str, enum.Enum):
+class EventKind(enum.StrEnum):
     """The kind of an event; each maps to a schema.org or kzar class."""
 
     EVENT = "event"
@@ -307,7 +307,7 @@ class ArticleFacts(_Model):
 class Annotation(_Model):
     """A whole annotation file."""
 
-    format: Literal["kzar-annotation/1"] = FORMAT_VERSION
+    format: Literal["kzar-annotation/1"] = "kzar-annotation/1"
     article: ArticleFacts
     people: tuple[Person, ...] = ()
     organizations: tuple[Organization, ...] = ()
@@ -426,10 +426,7 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> Path_:
     path: list[str | int] = []
     current = data
     for part in loc:
-        if isinstance(current, dict) and part in current:
-            path.append(part)
-            current = current[part]
-        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+        if (isinstance(current, dict) and part in current) or (isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)):
             path.append(part)
             current = current[part]
     return tuple(path)

@@ -23,6 +23,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -35,7 +36,7 @@ from kzar_ld.namespaces import PREFIXES, RDF, SCHEMA
 __all__ = ["Format", "serialize", "sorted_quads", "to_oxigraph", "write"]
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     """An output syntax. The value is the CLI spelling."""
 
     TURTLE = "turtle"
@@ -217,20 +218,23 @@ def _serialize(data: Graph, fmt: Format) -> bytes:
 
         return to_jsonld_bytes(sorted_quads(data, graphs=False))
     quads = sorted_quads(data, graphs=fmt.has_graphs)
-    statements = list(_ox_statements(quads, graphs=fmt.has_graphs))
+    statements: list[Any] = list(_ox_statements(quads, graphs=fmt.has_graphs))
     if fmt in (Format.NT, Format.NQUADS):
-        return ox.serialize(statements, format=_OX_FORMATS[fmt])
+        return _ox_bytes(statements, fmt)
     if fmt is Format.XML:
         # XML parsers turn a raw CR (and CRLF) into LF; a character reference keeps it. The
         # serialiser never writes CR itself, so every CR here is inside a literal.
-        out = ox.serialize(statements, format=_OX_FORMATS[fmt], prefixes=dict(PREFIXES))
-        return out.replace(b"\r", b"&#13;")
-    prefixes = dict(PREFIXES)
-    base = _base_of(quads) if fmt is not Format.XML else None
+        return _ox_bytes(statements, fmt, prefixes=dict(PREFIXES)).replace(b"\r", b"&#13;")
+    base = _base_of(quads)
     if base is None:
-        return ox.serialize(statements, format=_OX_FORMATS[fmt], prefixes=prefixes)
-    out = ox.serialize(statements, format=_OX_FORMATS[fmt], prefixes=prefixes, base_iri=base)
-    return _absolute_prefixes(out, prefixes)
+        return _ox_bytes(statements, fmt, prefixes=dict(PREFIXES))
+    return _absolute_prefixes(_ox_bytes(statements, fmt, prefixes=dict(PREFIXES), base_iri=base), PREFIXES)
+
+
+def _ox_bytes(statements: list[Any], fmt: Format, **options: Any) -> bytes:
+    out = ox.serialize(statements, format=_OX_FORMATS[fmt], **options)
+    assert out is not None  # no output stream given: pyoxigraph returns the bytes
+    return out
 
 
 def _absolute_prefixes(text: bytes, prefixes: dict[str, str]) -> bytes:
