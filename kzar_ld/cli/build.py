@@ -37,8 +37,14 @@ def build(
     ] = None,
     base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = "https://kzar.example/id/",
     max_bytes: Annotated[int, typer.Option(help="Refuse input files larger than this.", min=1)] = 10 * 1024 * 1024,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
+    ] = False,
 ) -> None:
-    """Build the linked-data graph of one or more articles and write it (stdout by default)."""
+    """Build the linked-data graph of one or more articles, validate it and write it (stdout by default).
+
+    Nothing is written when the graph has SHACL violations: the report goes to stderr, exit code 1.
+    """
     from kzar_ld import Format, build_graph, load_article, serialize, write
     from kzar_ld.errors import InputError
     from kzar_ld.iris import validate_base
@@ -53,6 +59,15 @@ def build(
         validate_base(base)
         articles = [load_article(src, max_bytes=max_bytes) for src in sources]
         dataset = build_graph(articles, base=base)
+        if no_validate:
+            typer.echo("kzar-ld: warning: --no-validate: the output was NOT checked against the shapes", err=True)
+        else:
+            from kzar_ld.shacl import validate
+
+            report = validate(dataset)
+            if not report.conforms:
+                typer.echo(report.to_text(), err=True)
+            report.raise_for_violations()
         if output is None:
             sys.stdout.buffer.write(serialize(dataset, format=fmt))
             sys.stdout.buffer.flush()

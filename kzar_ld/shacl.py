@@ -1,0 +1,762 @@
+"""Validate graphs against the shipped SHACL shapes; the outcome is a report, not an exception.
+
+:func:`validate` checks a graph or a dataset against ``shapes/`` (pySHACL) and against the
+offline schema.org/FOAF vocabulary (:func:`kzar_ld.vocab.check_schema_usage`), and returns a
+:class:`ValidationReport`. Warnings alone conform; :meth:`ValidationReport.raise_for_violations`
+turns violations into a :class:`~kzar_ld.errors.NotConformingError` when the caller wants one.
+
+How it stays fast and linear:
+
+* the shapes are parsed once per process and reused;
+* no inference runs per validation: :func:`kzar_ld.vocab.with_inferred_types` adds the
+  superclass types (one pass), so ``sh:targetClass schema:Event`` also finds a
+  ``kzar:WorkingVisit``;
+* a dataset is validated one named graph at a time (one graph per article), so the cost grows
+  with the number of articles, not with its square;
+* SPARQL-based constraints run on an Oxigraph copy of the graph. pySHACL hands their text to
+  ``Graph.query`` once per focus node, and rdflib would parse and evaluate it in Python each
+  time; Oxigraph parses and evaluates it natively, with ``$this`` substituted.
+
+Example:
+    >>> from kzar_ld import build_graph, load_article
+    >>> report = validate(build_graph(load_article("examples/kazinform-2023-08-24")))
+    >>> report.conforms, len(report.violations)
+    (True, 0)
+    >>> sorted(r.source_shape.n3(SHAPES_NAMESPACES) for r in report.warnings)
+    ['kzsh:NewsDateModified', 'kzsh:NewsImage']
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef, Variable
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
+from rdflib.namespace import DefinedNamespace, NamespaceManager
+from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
+from rdflib.query import Result
+from rdflib.term import IdentifiedNode, Identifier, Node
+
+from kzar_ld.errors import NotConformingError
+from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
+from kzar_ld.resources import resource_files
+
+__all__ = [
+    "KZSH",
+    "SHAPES_NAMESPACES",
+    "ReportFormat",
+    "Severity",
+    "ValidationReport",
+    "ValidationResult",
+    "shapes_graph",
+    "validate",
+]
+
+
+class KZSH(DefinedNamespace):
+    """The shape IRIs that the code names itself (the rest live only in ``shapes/``)."""
+
+    _NS = Namespace("https://kzar.example/shapes#")
+    _fail = True
+
+    SchemaOrgUsage: URIRef
+    VocabularyConstraintComponent: URIRef
+
+
+#: Prefixes for showing shapes, components and vocabulary terms compactly (``kzsh:PersonName``).
+SHAPES_NAMESPACES: NamespaceManager = NamespaceManager(Graph(bind_namespaces="none"))
+for _prefix, _namespace in {**PREFIXES, "kzsh": str(KZSH), "sh": str(SH)}.items():
+    SHAPES_NAMESPACES.bind(_prefix, _namespace, override=True, replace=True)
+
+
+class Severity(enum.Enum):
+    """How serious a result is; only violations make a graph non-conforming.
+
+    >>> Severity.from_iri(SH.Warning)
+    <Severity.WARNING: 'warning'>
+    """
+
+    VIOLATION = "violation"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def iri(self) -> URIRef:
+        """The SHACL severity IRI, e.g. ``sh:Violation``.
+
+        >>> Severity.INFO.iri.n3(SHAPES_NAMESPACES)
+        'sh:Info'
+        """
+        return {
+            Severity.VIOLATION: SH.Violation,
+            Severity.WARNING: SH.Warning,
+            Severity.INFO: SH.Info,
+        }[self]
+
+    @classmethod
+    def from_iri(cls, iri: Node | None) -> Severity:
+        """The severity for a SHACL severity IRI; anything unknown counts as a violation."""
+        for severity in cls:
+            if severity.iri == iri:
+                return severity
+        return cls.VIOLATION
+
+    @property
+    def rank(self) -> int:
+        """0 for violations, 1 for warnings, 2 for infos: the order results are shown in."""
+        return list(Severity).index(self)
+
+
+class ReportFormat(enum.StrEnum):
+    """How a report is written: for a terminal, as the SHACL report graph, or for machines.
+
+    The value is the CLI spelling (``kzar-ld validate --format``).
+
+    >>> ReportFormat("json")
+    <ReportFormat.JSON: 'json'>
+    """
+
+    TEXT = "text"
+    TURTLE = "turtle"
+    JSON = "json"
+
+
+ResultPath = URIRef | Path
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One problem found: where (graph, focus node, path), what (value, message), and which check.
+
+    ``focus_name`` and ``value_name`` are what an editor recognises the nodes by: their
+    ``schema:name`` or headline, a role's title, a mention's quoted words; ``None`` when the node
+    has none. ``graph`` is the named graph the node was found in (``None`` for a plain graph or
+    a dataset's default graph).
+
+    >>> result = ValidationResult(
+    ...     severity=Severity.VIOLATION, focus_node=URIRef("https://kzar.example/id/person/x"),
+    ...     focus_name=None, result_path=SCHEMA.name, value=None,
+    ...     message="This person has no name.", source_shape=URIRef(KZSH) + "PersonName",
+    ...     constraint_component=SH.MinCountConstraintComponent, graph=None)
+    >>> result.severity.value, result.is_violation
+    ('violation', True)
+    """
+
+    severity: Severity
+    focus_node: Node
+    focus_name: str | None
+    result_path: ResultPath | None
+    value: Node | None
+    message: str
+    source_shape: Node
+    constraint_component: Node
+    graph: IdentifiedNode | None
+    value_name: str | None = None
+
+    @property
+    def is_violation(self) -> bool:
+        """Whether this result makes the graph non-conforming."""
+        return self.severity is Severity.VIOLATION
+
+    def sort_key(self) -> tuple[str, int, str, str, str, str, str, str]:
+        """A stable order: graph, severity, focus node, path, shape, component, value, message."""
+        return (
+            "" if self.graph is None else str(self.graph),
+            self.severity.rank,
+            _term_text(self.focus_node),
+            "" if self.result_path is None else _path_text(self.result_path),
+            _term_text(self.source_shape),
+            _term_text(self.constraint_component),
+            "" if self.value is None else _term_text(self.value),
+            self.message,
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of :func:`validate`: every result, sorted, and the graphs that were checked.
+
+    >>> report = ValidationReport(results=(), graphs=(None,))
+    >>> report.conforms, report.to_text().splitlines()[0]
+    (True, 'Conforms: no violations, no warnings (1 graph checked).')
+    """
+
+    results: tuple[ValidationResult, ...]
+    graphs: tuple[IdentifiedNode | None, ...] = ()
+
+    @property
+    def conforms(self) -> bool:
+        """True when there is no violation (warnings and infos alone conform)."""
+        return not any(r.is_violation for r in self.results)
+
+    @property
+    def violations(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Violation."""
+        return tuple(r for r in self.results if r.severity is Severity.VIOLATION)
+
+    @property
+    def warnings(self) -> tuple[ValidationResult, ...]:
+        """The results of severity Warning."""
+        return tuple(r for r in self.results if r.severity is Severity.WARNING)
+
+    def raise_for_violations(self) -> ValidationReport:
+        """Raise :class:`~kzar_ld.errors.NotConformingError` if there is a violation; else return self.
+
+        >>> ValidationReport(results=()).raise_for_violations().conforms
+        True
+        """
+        violations = self.violations
+        if not violations:
+            return self
+        first = violations[0]
+        where = _node_label(first.focus_node, first.focus_name)
+        if first.result_path is not None:
+            where += f" {_path_text(first.result_path)}"
+        count = _plural(len(violations), "SHACL violation")
+        raise NotConformingError(f"the data does not conform: {count}; first: {where}: {first.message}")
+
+    def render(self, *, format: ReportFormat = ReportFormat.TEXT) -> str:
+        """The report in ``format``: :meth:`to_text`, :meth:`to_turtle` or :meth:`to_json`.
+
+        >>> ValidationReport(results=()).render(format=ReportFormat.JSON).startswith("{")
+        True
+        """
+        writers = {
+            ReportFormat.TEXT: self.to_text,
+            ReportFormat.TURTLE: self.to_turtle,
+            ReportFormat.JSON: self.to_json,
+        }
+        return writers[ReportFormat(format)]()
+
+    def to_text(self) -> str:
+        """A report for a terminal: a summary line, then the results grouped by graph and node."""
+        return _render_text(self)
+
+    def to_graph(self) -> Graph:
+        """The standard SHACL validation report graph (``sh:ValidationReport``).
+
+        ``sh:conforms`` follows :attr:`conforms`: warnings alone give ``true``.
+        """
+        return _report_graph(self)
+
+    def to_turtle(self) -> str:
+        """:meth:`to_graph` as Turtle, the same text for the same report."""
+        return _report_turtle(self)
+
+    def to_json(self) -> str:
+        """The report as JSON for machines: IRIs as strings, blank nodes as ``_:id``, literals as
+        JSON-LD value objects (``{"@value": ..., "@type": ...}``), paths as SPARQL paths."""
+        return _report_json(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation
+
+
+def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
+    """Validate a graph or dataset; return the report (never raises for non-conforming data).
+
+    A :class:`~rdflib.Dataset` (or another ``ConjunctiveGraph``) is validated one named graph at
+    a time, plus its default graph if that is not empty; any other graph is validated as one
+    graph. With the shipped shapes
+    (``shapes=None``), schema.org/FOAF term usage is checked too and reported as results of
+    ``kzsh:SchemaOrgUsage``. ``shapes`` replaces the shipped shapes with your own shapes graph.
+
+    >>> from rdflib import Graph
+    >>> data = Graph().parse(format="turtle", data='''
+    ...     @prefix schema: <http://schema.org/> .
+    ...     <https://kzar.example/id/place/x> a schema:City .''')
+    >>> [r.source_shape.n3(SHAPES_NAMESPACES) for r in validate(data).violations]
+    ['kzsh:PlaceName']
+    """
+    from kzar_ld.vocab import check_schema_usage, with_inferred_types
+
+    shipped = shapes is None
+    shapes_to_use = shapes_graph() if shapes is None else shapes
+    results: list[ValidationResult] = []
+    graphs: list[IdentifiedNode | None] = []
+    for name, part in _parts(graph):
+        graphs.append(name)
+        data = with_inferred_types(part)
+        results.extend(_shacl_results(data, shapes_to_use, graph_name=name))
+        if shipped:
+            results.extend(_vocabulary_results(check_schema_usage(part), data, graph_name=name))
+    return ValidationReport(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=tuple(graphs))
+
+
+@cache
+def shapes_graph() -> Graph:
+    """The shipped shapes (every ``.ttl`` in the ``shapes`` resource folder), parsed once.
+
+    Treat it as read-only: it is shared by every validation in the process.
+
+    >>> (KZSH.SchemaOrgUsage, RDF.type, SH.NodeShape) in shapes_graph()
+    True
+    """
+    graph = Graph()
+    for resource in resource_files("shapes", suffix=".ttl"):
+        graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+    return graph
+
+
+def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
+    """The graphs to validate one by one: a plain graph as is, a dataset graph by graph.
+
+    Each graph of a dataset is copied out first (sorted by name, for a stable report). In the
+    dataset's store, a pattern such as ``?s rdf:type ?o`` within one graph walks the matches of
+    every graph, so working on the graphs in place would make validating N articles cost N².
+    """
+    if not isinstance(graph, ConjunctiveGraph):  # a Dataset is one too
+        yield None, graph
+        return
+    if isinstance(graph, Dataset):
+        default, graphs = graph.graph(DATASET_DEFAULT_GRAPH_ID), graph.graphs()
+    else:
+        default, graphs = graph.default_context, graph.contexts()
+    named = sorted(
+        (g for g in graphs if g.identifier != default.identifier and len(g)),
+        key=lambda g: str(g.identifier),
+    )
+    if len(default) or not named:
+        yield None, _standalone(default)
+    for part in named:
+        assert isinstance(part.identifier, IdentifiedNode)
+        yield part.identifier, _standalone(part)
+
+
+def _standalone(part: Graph) -> Graph:
+    copy = Graph(identifier=part.identifier)
+    copy += part  # iterates this graph's own triples only
+    return copy
+
+
+def _shacl_results(data: Graph, shapes: Graph, *, graph_name: IdentifiedNode | None) -> list[ValidationResult]:
+    import pyshacl  # about 0.1 s to import: only when validation is asked for
+
+    focus = _OxigraphSparqlGraph(data)
+    _, report, _ = pyshacl.validate(focus, shacl_graph=shapes, inference="none", inplace=True, allow_warnings=True)
+    assert isinstance(report, Graph)
+    results = []
+    # only the report's own results: sh:detail may nest more (e.g. why an sh:node failed)
+    for node in report.objects(None, SH.result):
+        focus_node = report.value(node, SH.focusNode)
+        path_node = report.value(node, SH.resultPath)
+        value = report.value(node, SH.value)
+        assert focus_node is not None
+        results.append(
+            ValidationResult(
+                severity=Severity.from_iri(report.value(node, SH.resultSeverity)),
+                focus_node=focus_node,
+                focus_name=_name_of(data, focus_node),
+                result_path=None if path_node is None else _read_path(report, path_node),
+                value=value,
+                value_name=None if value is None else _name_of(data, value),
+                message=_message(report.objects(node, SH.resultMessage)),
+                source_shape=report.value(node, SH.sourceShape) or BNode(),
+                constraint_component=report.value(node, SH.sourceConstraintComponent) or BNode(),
+                graph=graph_name,
+            )
+        )
+    return results
+
+
+def _vocabulary_results(
+    problems: Iterable[Any], data: Graph, *, graph_name: IdentifiedNode | None
+) -> Iterator[ValidationResult]:
+    for problem in problems:
+        yield ValidationResult(
+            severity=Severity.VIOLATION,
+            focus_node=problem.subject,
+            focus_name=_name_of(data, problem.subject),
+            result_path=problem.predicate,
+            value=problem.object,
+            value_name=None if problem.object is None else _name_of(data, problem.object),
+            message=problem.message,
+            source_shape=KZSH.SchemaOrgUsage,
+            constraint_component=KZSH.VocabularyConstraintComponent,
+            graph=graph_name,
+        )
+
+
+def _message(messages: Iterable[Node]) -> str:
+    # A shape may give its message in several languages: prefer English, then no language.
+    literals = sorted((m for m in messages if isinstance(m, Literal)), key=str)
+    for wanted in ("en", None):
+        for literal in literals:
+            if (literal.language or None) == wanted or (wanted == "en" and (literal.language or "").startswith("en-")):
+                return str(literal)
+    return str(literals[0]) if literals else "(no message)"
+
+
+def _read_path(report: Graph, node: Node) -> ResultPath:
+    from rdflib.extras.shacl import parse_shacl_path
+
+    assert isinstance(node, URIRef | BNode)
+    path = parse_shacl_path(report, node)
+    assert isinstance(path, URIRef | Path)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------
+# SPARQL on Oxigraph
+
+
+class _OxigraphSparqlGraph(Graph):
+    """A view of ``source`` whose SELECT and ASK queries run on an Oxigraph copy of it.
+
+    The copy is made on the first query, so ``source`` must not change while it is queried.
+    Pre-bound variables (``initBindings``: pySHACL binds ``$this``) become Oxigraph
+    substitutions, which have the same meaning. Results come back as rdflib terms, the very
+    objects of ``source`` where the value is one of its terms. Anything else goes to rdflib as
+    usual: other query forms, namespace arguments, query text Oxigraph rejects, and graphs
+    holding a term Oxigraph refuses (rdflib lets ``URIRef("urn:has space")`` through).
+    """
+
+    def __init__(self, source: Graph) -> None:
+        super().__init__(
+            store=source.store,
+            identifier=source.identifier,
+            namespace_manager=source.namespace_manager,
+        )
+        self._source = source
+        self._mirror: ox.Store | None = None
+        self._refused = False  # a term of the graph has no Oxigraph equivalent
+        self._to_ox: dict[Identifier, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        self._from_ox: dict[Any, Identifier] = {}
+
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Identifier] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
+        if isinstance(query_object, str) and not initNs and not kwargs:
+            answer = self._oxigraph_query(query_object, initBindings or {})
+            if answer is not None:
+                return answer
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+    def _oxigraph_query(self, text: str, bindings: Mapping[str, Identifier]) -> Result | None:
+        if self._refused:
+            return None
+        try:
+            store = self._store_copy()
+            substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+                ox.Variable(str(name)): self._ox(term) for name, term in bindings.items()
+            }
+        except ValueError:
+            self._refused = True
+            return None
+        try:
+            answer = store.query(text, substitutions=substitutions)
+        except SyntaxError:
+            return None
+        if isinstance(answer, ox.QueryBoolean):
+            outcome = Result("ASK")
+            outcome.askAnswer = bool(answer)
+            return outcome
+        if not isinstance(answer, ox.QuerySolutions):
+            return None
+        names = [Variable(v.value) for v in answer.variables]
+        rows: list[Mapping[Variable, Identifier]] = []
+        for solution in answer:
+            row: dict[Variable, Identifier] = {}
+            for variable, name in zip(answer.variables, names, strict=True):
+                value = solution[variable]
+                if value is not None:
+                    row[name] = self._rdflib(value)
+            rows.append(row)
+        outcome = Result("SELECT")
+        outcome.vars = names
+        outcome.bindings = rows
+        return outcome
+
+    def _store_copy(self) -> ox.Store:
+        if self._mirror is None:
+            store = ox.Store()
+            default = ox.DefaultGraph()
+            store.bulk_extend(
+                ox.Quad(self._ox(s), self._ox(p), self._ox(o), default)  # type: ignore[arg-type]
+                for s, p, o in self._source
+            )
+            self._mirror = store
+        return self._mirror
+
+    def _ox(self, term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+        found = self._to_ox.get(term)
+        if found is not None:
+            return found
+        converted: ox.NamedNode | ox.BlankNode | ox.Literal
+        if isinstance(term, URIRef):
+            converted = ox.NamedNode(str(term))
+        elif isinstance(term, BNode):
+            # a fresh Oxigraph blank node, mapped both ways: any rdflib id works
+            converted = ox.BlankNode()
+        elif isinstance(term, Literal):
+            if term.language:
+                converted = ox.Literal(str(term), language=term.language)
+            elif term.datatype is not None:
+                converted = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            else:
+                converted = ox.Literal(str(term))
+        else:
+            raise TypeError(f"cannot query with the RDF term {term!r}")
+        self._to_ox[term] = converted
+        self._from_ox.setdefault(converted, term)
+        return converted
+
+    def _rdflib(self, term: Any) -> Identifier:
+        found = self._from_ox.get(term)
+        if found is not None:
+            return found
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            if term.datatype.value == str(XSD.string):
+                return Literal(term.value)
+            return Literal(term.value, datatype=URIRef(term.datatype.value))
+        raise TypeError(f"unexpected query result {term!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Names for editors
+
+_NAME_PROPERTIES = (
+    SCHEMA.name,
+    SCHEMA.headline,
+    FOAF.name,
+    SCHEMA.roleName,
+    RDFS.label,
+)
+
+
+def _name_of(graph: Graph, node: Node) -> str | None:
+    """What an editor knows ``node`` by: its name, headline or title; a mention's quote."""
+    if isinstance(node, Literal):
+        return None
+    for prop in _NAME_PROPERTIES:
+        names = sorted(str(v) for v in graph.objects(node, prop) if isinstance(v, Literal))
+        if names:
+            return names[0]
+    quotes = sorted(
+        str(exact)
+        for target in graph.objects(node, OA.hasTarget)
+        for selector in graph.objects(target, OA.hasSelector)
+        for exact in graph.objects(selector, OA.exact)
+    )
+    if quotes:
+        return f"mention of “{quotes[0]}”"
+    schemes = sorted(str(v) for v in graph.objects(node, SCHEMA.propertyID))
+    values = sorted(str(v) for v in graph.objects(node, SCHEMA.value))
+    if schemes and values:
+        return f"{schemes[0]}: {values[0]}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _term_text(term: Node) -> str:
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, URIRef):
+        return str(term)
+    return term.n3()
+
+
+def _compact(term: Node) -> str:
+    """``schema:name`` for vocabulary and shape terms, ``<…>`` for data IRIs."""
+    if isinstance(term, URIRef):
+        try:
+            prefix, _, local = SHAPES_NAMESPACES.compute_qname(str(term), generate=False)
+        except (KeyError, ValueError):
+            return f"<{term}>"
+        return f"{prefix}:{local}"
+    if isinstance(term, Literal):
+        if term.datatype is not None:
+            return f'"{term}"^^{_compact(term.datatype)}'
+        return term.n3()
+    return _term_text(term)
+
+
+def _path_text(path: ResultPath) -> str:
+    """A SHACL path in SPARQL property-path syntax, with compact IRIs."""
+    if isinstance(path, URIRef):
+        return _compact(path)
+    if isinstance(path, InvPath):
+        return f"^{_path_text(path.arg)}"
+    if isinstance(path, SequencePath):
+        return "/".join(_path_text(p) for p in path.args)
+    if isinstance(path, AlternativePath):
+        return "(" + "|".join(_path_text(p) for p in path.args) + ")"
+    if isinstance(path, MulPath):
+        return f"{_path_text(path.path)}{path.mod}"
+    return str(path)
+
+
+def _node_label(node: Node, name: str | None) -> str:
+    shown = _compact(node)
+    return f'{shown} "{name}"' if name else shown
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _render_text(report: ValidationReport) -> str:
+    violations, warnings = len(report.violations), len(report.warnings)
+    status = "Conforms" if report.conforms else "Does not conform"
+    counts = ", ".join(
+        _plural(n, noun) if n else f"no {noun}s" for n, noun in ((violations, "violation"), (warnings, "warning"))
+    )
+    infos = len(report.results) - violations - warnings
+    if infos:
+        counts += f", {_plural(infos, 'info')}"
+    checked = _plural(len(report.graphs), "graph")
+    lines = [f"{status}: {counts} ({checked} checked)."]
+    current_graph: object = object()
+    current_focus: object = object()
+    ordered = sorted(
+        report.results,
+        key=lambda r: (
+            "" if r.graph is None else str(r.graph),
+            _term_text(r.focus_node),
+            r.severity.rank,
+            r.sort_key(),
+        ),
+    )
+    for result in ordered:
+        if result.graph != current_graph:
+            current_graph, current_focus = result.graph, object()
+            if result.graph is not None:
+                lines += ["", f"In graph <{result.graph}>:"]
+        if result.focus_node != current_focus:
+            current_focus = result.focus_node
+            lines += ["", _node_label(result.focus_node, result.focus_name)]
+        where = result.severity.value.upper()
+        if result.result_path is not None:
+            where += f" {_path_text(result.result_path)}"
+        if result.value is not None and result.value != result.focus_node:
+            where += f" = {_node_label(result.value, result.value_name)}"
+        lines.append(f"  {where}")
+        lines.append(f"    {result.message}")
+        shape = _compact(result.source_shape)
+        lines.append(f"    ({shape}, {_compact(result.constraint_component)})")
+    return "\n".join(lines) + "\n"
+
+
+def _report_graph(report: ValidationReport) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    graph.namespace_manager = NamespaceManager(graph, bind_namespaces="none")
+    for prefix, namespace in SHAPES_NAMESPACES.namespaces():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    # fixed blank-node labels keep the serialised report identical from run to run
+    root = BNode("report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.conforms)))
+    for index, result in enumerate(report.results):
+        node = BNode(f"result{index}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.resultSeverity, result.severity.iri))
+        graph.add((node, SH.focusNode, result.focus_node))
+        if result.result_path is not None:
+            path_node = _write_path(graph, result.result_path, f"result{index}path")
+            graph.add((node, SH.resultPath, path_node))
+        if result.value is not None:
+            graph.add((node, SH.value, result.value))
+        graph.add((node, SH.resultMessage, Literal(result.message)))
+        graph.add((node, SH.sourceShape, result.source_shape))
+        graph.add((node, SH.sourceConstraintComponent, result.constraint_component))
+    return graph
+
+
+def _write_path(graph: Graph, path: ResultPath, label: str) -> Node:
+    """Write a path back in SHACL's RDF syntax (lists for sequences and alternatives)."""
+    if isinstance(path, URIRef):
+        return path
+    node = BNode(label)
+    if isinstance(path, InvPath):
+        graph.add((node, SH.inversePath, _write_path(graph, path.arg, f"{label}i")))
+        return node
+    if isinstance(path, AlternativePath):
+        items = [_write_path(graph, p, f"{label}a{i}") for i, p in enumerate(path.args)]
+        graph.add((node, SH.alternativePath, _write_list(graph, items, f"{label}l")))
+        return node
+    if isinstance(path, SequencePath):
+        items = [_write_path(graph, p, f"{label}s{i}") for i, p in enumerate(path.args)]
+        return _write_list(graph, items, label)
+    if isinstance(path, MulPath):
+        predicate = {"*": SH.zeroOrMorePath, "+": SH.oneOrMorePath, "?": SH.zeroOrOnePath}
+        graph.add((node, predicate[path.mod], _write_path(graph, path.path, f"{label}m")))
+        return node
+    raise TypeError(f"cannot write the SHACL path {path!r}")
+
+
+def _write_list(graph: Graph, items: list[Node], label: str) -> Node:
+    head: Node = RDF.nil
+    for index in reversed(range(len(items))):
+        cell = BNode(f"{label}{index}")
+        graph.add((cell, RDF.first, items[index]))
+        graph.add((cell, RDF.rest, head))
+        head = cell
+    return head
+
+
+def _report_turtle(report: ValidationReport) -> str:
+    return _report_graph(report).serialize(format="turtle")
+
+
+def _json_term(term: Node) -> Any:
+    if isinstance(term, Literal):
+        value: dict[str, str] = {"@value": str(term)}
+        if term.language:
+            value["@language"] = term.language
+        else:
+            value["@type"] = str(term.datatype or XSD.string)
+        return value
+    return _term_text(term)
+
+
+def _json_path(path: ResultPath) -> str:
+    return str(path) if isinstance(path, URIRef) else path.n3()
+
+
+def _report_json(report: ValidationReport) -> str:
+    document = {
+        "conforms": report.conforms,
+        "violations": len(report.violations),
+        "warnings": len(report.warnings),
+        "graphs": [None if g is None else _term_text(g) for g in report.graphs],
+        "results": [
+            {
+                "severity": r.severity.value,
+                "graph": None if r.graph is None else _term_text(r.graph),
+                "focusNode": _term_text(r.focus_node),
+                "focusName": r.focus_name,
+                "resultPath": None if r.result_path is None else _json_path(r.result_path),
+                "value": None if r.value is None else _json_term(r.value),
+                "valueName": r.value_name,
+                "message": r.message,
+                "sourceShape": _term_text(r.source_shape),
+                "sourceConstraintComponent": _term_text(r.constraint_component),
+            }
+            for r in report.results
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
