@@ -1,0 +1,177 @@
+"""``kzar-ld publish``: article directories in, one named graph per article in a SPARQL store."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kzar_ld.cli import app, cli_errors
+
+if TYPE_CHECKING:
+    from kzar_ld.publishing import ArticleResult, PublishReport
+
+_LISTED = 10  # articles named in the summary before "and N more"
+
+_EPILOG = """
+Examples:
+
+  kzar-ld publish examples/kazinform-2023-08-24 --store http://127.0.0.1:7878/store --verify
+
+  kzar-ld publish articles/* --store http://127.0.0.1:3030/news/data
+  --query-endpoint http://127.0.0.1:3030/news/query --verify
+
+  kzar-ld publish articles/* --store http://127.0.0.1:7878/store --dry-run
+
+Credentials come from the environment only, never from the command line:
+KZAR_LD_USER and KZAR_LD_PASSWORD (HTTP basic) or KZAR_LD_TOKEN (bearer token).
+
+Exit codes: 0 all published; 1 an article does not conform (not sent);
+2 bad input; 3 the store failed (the summary says what was published).
+"""
+
+
+@app.command(epilog=_EPILOG)
+def publish(
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Article directories (text + annotation.yaml) or annotation files.",
+            show_default=False,
+        ),
+    ],
+    store: Annotated[
+        str,
+        typer.Option(
+            "--store",
+            help="The store's Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.",
+            show_default=False,
+        ),
+    ],
+    query_endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--query-endpoint",
+            help="The store's SPARQL query endpoint, for --verify (derived for Oxigraph).",
+            show_default=False,
+        ),
+    ] = None,
+    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = (
+        "https://kzar.example/id/"
+    ),
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Count each graph's triples in the store afterwards.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Build and validate; say what would be sent.")
+    ] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds to wait for each answer from the store.", min=0.001),
+    ] = 30.0,
+    retries: Annotated[
+        int,
+        typer.Option(help="Extra attempts after a connection error or a 5xx/429.", min=0, max=20),
+    ] = 3,
+) -> None:
+    """Publish articles to a SPARQL 1.1 store, one named graph per article (HTTP PUT).
+
+    Each article is built and validated first; one that does not conform is not sent.
+
+    Publishing again replaces each article's graph: nothing stale, nothing twice.
+    """
+    from kzar_ld.annotated import load_article
+    from kzar_ld.iris import validate_base
+    from kzar_ld.publishing import publish as publish_articles
+    from kzar_ld.remote import HttpSettings, check_endpoint
+
+    with cli_errors(), _retry_notes():
+        # Everything the user typed is checked before any article is read.
+        check_endpoint(store, what="--store")
+        if query_endpoint is not None:
+            check_endpoint(query_endpoint, what="--query-endpoint")
+        validate_base(base)
+        settings = HttpSettings.from_env(
+            read_timeout=timeout,
+            connect_timeout=min(timeout, HttpSettings.connect_timeout),
+            retries=retries,
+        )
+        articles = [load_article(src) for src in sources]
+        report = publish_articles(
+            articles,
+            store=store,
+            query_endpoint=query_endpoint,
+            base=base,
+            verify=verify,
+            dry_run=dry_run,
+            settings=settings,
+            progress=_progress,
+        )
+        typer.echo(_summary(report), err=True)
+        report.raise_for_failures()
+
+
+@contextlib.contextmanager
+def _retry_notes() -> Iterator[None]:
+    """Show the HTTP layer's retry notes on stderr while the command runs, then detach."""
+    logger = logging.getLogger("kzar_ld.remote")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("kzar-ld: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    saved = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = saved
+
+
+def _progress(position: int, total: int, result: ArticleResult) -> None:
+    from kzar_ld.publishing import PublishStatus
+
+    head = f"[{position}/{total}] {result.article_id}:"
+    status = result.status
+    if status is PublishStatus.OK:
+        checked = ", verified" if result.counted is not None else ""
+        line = (
+            f"{head} published {result.triples} triples to <{result.graph}> "
+            f"(HTTP {result.http_status}{checked}, {result.elapsed:.2f} s)"
+        )
+    elif status is PublishStatus.DRY_RUN:
+        line = (
+            f"{head} would PUT {result.triples} triples ({result.size} bytes of N-Triples) "
+            f"to {result.url}"
+        )
+    elif status is PublishStatus.SKIPPED_INVALID:
+        line = f"{head} NOT SENT, does not conform: {result.error}"
+    elif status is PublishStatus.FAILED:
+        line = f"{head} FAILED: {result.error}"
+    else:
+        line = f"{head} not attempted (stopped after a failure)"
+    typer.echo(line, err=True)
+
+
+def _summary(report: PublishReport) -> str:
+    total = len(report.results)
+    if report.dry_run:
+        return (
+            f"kzar-ld: dry run: {total - len(report.invalid)} of {total} articles "
+            f"({report.triples} triples) would be sent to {report.store}; nothing was sent"
+        )
+    line = (
+        f"kzar-ld: published {len(report.published)} of {total} articles "
+        f"({report.triples} triples) to {report.store} in {report.elapsed:.2f} s"
+    )
+    missing = [r for r in report.results if r not in report.published]
+    if missing:
+        shown = ", ".join(f"{r.article_id} ({r.status.value})" for r in missing[:_LISTED])
+        more = f" and {len(missing) - _LISTED} more" if len(missing) > _LISTED else ""
+        line += f"; not published: {shown}{more}"
+    return line
