@@ -8,6 +8,7 @@ mapped to exit codes here, in one place (0 ok, 1 does not conform, 2 bad input o
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 from collections.abc import Iterator
 
@@ -71,6 +72,9 @@ def cli_errors() -> Iterator[None]:
 
 def main() -> None:
     """Entry point of the ``kzar-ld`` console script."""
+    # rdflib logs a full traceback for a literal that does not fit its datatype; the CLI reports
+    # problems in one line of its own, so keep rdflib's log to errors.
+    logging.getLogger("rdflib").setLevel(logging.ERROR)
     app(prog_name="kzar-ld")
 
 
@@ -78,4 +82,9 @@ if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
 
 # Each command module registers itself on ``app``; one line per command.
-from kzar_ld.cli import build  # noqa: E402, F401
+from kzar_ld.cli import (
+    build,  # noqa: F401
+    publish,  # noqa: F401
+    query,  # noqa: F401
+)
+from kzar_ld.cli import validate  # noqa: E402, F401

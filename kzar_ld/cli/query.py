@@ -1,0 +1,186 @@
+"""``kzar-ld query``: ask SPARQL questions of articles, RDF files or a SPARQL endpoint."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from kzar_ld.cli import app, cli_errors
+from kzar_ld.query import Engine, ResultFormat
+from kzar_ld.rdfio import InputFormat
+
+if TYPE_CHECKING:
+    from kzar_ld.query import BundledQuery, QueryResult
+
+_EPILOG = """
+Examples:
+
+  kzar-ld query --list
+
+  kzar-ld query who-met-whom --data examples/kazinform-2023-08-24
+
+  kzar-ld query roles --data examples/kazinform-2023-08-24
+  --bind person=https://kzar.example/id/person/welber-barral --format csv
+
+  kzar-ld query 'SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }'
+  --data corpus.trig --engine oxigraph --timeout 30
+
+  kzar-ld query questions/visits.rq --endpoint http://127.0.0.1:7878/query --format json
+
+QUERY is SPARQL text, a .rq file, or the name of a bundled query (--list). The prefixes
+schema, foaf, oa, kzar, xsd, rdf, rdfs and owl are predeclared.
+
+Output: SELECT as table (on a terminal), csv (otherwise), tsv, json or xml; ASK as true or
+false; CONSTRUCT and DESCRIBE as turtle (default) or json-ld.
+
+Exit codes: 0 ok (ASK: true); 1 ASK answered false; 2 bad query, input or usage (also a refused
+SERVICE, LOAD, update or FROM, and a timeout); 3 the endpoint failed.
+"""
+
+
+@app.command(name="query", epilog=_EPILOG)
+def query_command(
+    query: Annotated[
+        str | None,
+        typer.Argument(
+            help="SPARQL text, a .rq file, or a bundled query's name.",
+            metavar="QUERY",
+            show_default=False,
+        ),
+    ] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="An article directory or an RDF file (any syntax kzar-ld writes); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            "-e",
+            help="A SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query.",
+            show_default=False,
+        ),
+    ] = None,
+    format: Annotated[
+        ResultFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, csv, tsv, json, xml (rows); turtle, json-ld (graphs).",
+            show_default=False,
+        ),
+    ] = None,
+    bind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--bind",
+            "-b",
+            help='Give a variable a value: NAME=VALUE (an IRI, "text", "1"^^xsd:integer).',
+            metavar="NAME=VALUE",
+            show_default=False,
+        ),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Stop the query after this many seconds.", min=0.001, show_default=False),
+    ] = None,
+    engine: Annotated[
+        Engine | None,
+        typer.Option(help="Engine for --data: rdflib (default) or oxigraph (for a corpus)."),
+    ] = None,
+    allow_service: Annotated[bool, typer.Option("--allow-service", help="Let SERVICE call remote endpoints.")] = False,
+    allow_load: Annotated[
+        bool,
+        typer.Option("--allow-load", help="Let FROM load graphs that are not among the --data."),
+    ] = False,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(help="Syntax of the --data files, if their extension does not say."),
+    ] = None,
+    base: Annotated[
+        str, typer.Option(help="Base IRI for article directories given with --data.")
+    ] = "https://kzar.example/id/",
+    list_queries: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
+) -> None:
+    """Run a SPARQL query over articles and RDF files (--data) or a SPARQL endpoint (--endpoint).
+
+    SERVICE, LOAD, updates and FROM of graphs not given are refused unless allowed.
+    """
+    from kzar_ld.errors import InputError
+    from kzar_ld.query import (
+        bundled_queries,
+        load_query,
+        parse_binding,
+        query_endpoint,
+    )
+    from kzar_ld.query import query as run_query
+    from kzar_ld.sparql_safety import parse_query
+
+    with cli_errors():
+        if list_queries:
+            _print_list(bundled_queries())
+            return
+        if query is None:
+            raise InputError("give a QUERY (SPARQL text, a .rq file or a bundled query; see --list)")
+        if bool(data) == bool(endpoint):
+            raise InputError("give either --data INPUT... or --endpoint URL (exactly one of them)")
+        if endpoint and (engine is not None or allow_load or input_format is not None):
+            raise InputError("--engine, --allow-load and --input-format apply to --data only")
+        loaded = load_query(query)
+        bindings = dict(parse_binding(item) for item in bind or ())
+        # Parse first: a bad query or format fails before any data is read.
+        kind = parse_query(loaded.text, source=loaded.source, allow_service=allow_service).kind
+        terminal = sys.stdout.isatty()
+        fmt = format or ResultFormat.default_for(kind, terminal=terminal)
+        fmt.check(kind)
+        if endpoint:
+            result = query_endpoint(
+                endpoint,
+                loaded.text,
+                bindings=bindings,
+                allow_service=allow_service,
+                timeout=timeout,
+                source=loaded.source,
+            )
+        else:
+            from kzar_ld.rdfio import load_inputs
+
+            dataset = load_inputs(data or [], input_format=input_format, base=base)
+            result = run_query(
+                dataset,
+                loaded.text,
+                bindings=bindings,
+                engine=engine,
+                allow_service=allow_service,
+                allow_load=allow_load,
+                timeout=timeout,
+                source=loaded.source,
+            )
+        _render(result, fmt, terminal=terminal)
+    if result.boolean is False:
+        raise typer.Exit(code=1)
+
+
+def _render(result: QueryResult, fmt: ResultFormat, *, terminal: bool) -> None:
+    if fmt is ResultFormat.TABLE and terminal:
+        from rich.console import Console
+
+        Console().print(result.rich_table())
+        return
+    sys.stdout.buffer.write(result.serialize(fmt))
+    sys.stdout.buffer.flush()
+
+
+def _print_list(queries: tuple[BundledQuery, ...]) -> None:
+    width = max((len(q.name) for q in queries), default=0)
+    for q in queries:
+        typer.echo(f"{q.name.ljust(width)}  {q.title}")
+        typer.echo(f"{''.ljust(width)}  returns {' '.join('?' + v for v, _ in q.variables)}")
