@@ -1,10 +1,12 @@
 """kzar_ld: publish news articles as validated, queryable schema.org + FOAF linked data.
 
-The main job in three lines::
+The main job in three lines (and one to write the result)::
 
     >>> import kzar_ld
     >>> article = kzar_ld.load_article("examples/kazinform-2023-08-24")
     >>> graph = kzar_ld.build_graph(article)
+    >>> kzar_ld.validate(graph).raise_for_violations().conforms
+    True
     >>> kzar_ld.serialize(graph, format=kzar_ld.Format.TURTLE)[:32]
     b'@base <https://kzar.example/id/>'
 """
@@ -31,7 +33,12 @@ from kzar_ld.errors import (
 )
 from kzar_ld.iris import DEFAULT_BASE, IriMinter, slugify
 from kzar_ld.mapping import build_graph
+from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
+from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
+from kzar_ld.remote import HttpSettings
 from kzar_ld.serialize import Format, serialize, write
+from kzar_ld.shacl import ReportFormat, Severity, ValidationReport, ValidationResult, validate
+from kzar_ld.vocab import VocabProblem, check_schema_usage, with_inferred_types
 
 try:
     __version__ = version("kzar-ld")
@@ -43,28 +50,45 @@ __all__ = [
     "AnnotationError",
     "Article",
     "ArticleError",
+    "ArticleResult",
     "ArticleText",
     "DEFAULT_BASE",
     "Format",
+    "HttpSettings",
     "InputError",
+    "InputFormat",
     "IriError",
     "IriMinter",
     "KzarError",
     "NotConformingError",
     "OutputError",
+    "PublishReport",
+    "PublishStatus",
     "QueryError",
     "RdfSyntaxError",
     "RemoteError",
+    "ReportFormat",
+    "Severity",
     "Span",
     "UnsafeInputError",
+    "ValidationReport",
+    "ValidationResult",
+    "VocabProblem",
     "__version__",
     "annotation_json_schema",
     "build_graph",
+    "check_schema_usage",
     "load_annotation",
     "load_article",
+    "load_inputs",
+    "load_rdf",
     "parse_article_text",
+    "parse_rdf",
+    "publish",
     "read_article_text",
     "serialize",
     "slugify",
+    "validate",
+    "with_inferred_types",
     "write",
 ]

@@ -124,3 +124,32 @@ def test_console_script_and_module_entry_point(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == "kzar-ld: error: missing: no such article directory or annotation file"
     assert "Traceback" not in done.stderr
+
+
+def _broken_copy(tmp_path: Path) -> Path:
+    """The example with a person whose name part contradicts the name (a SHACL violation)."""
+    folder = tmp_path / "broken"
+    shutil.copytree(EXAMPLE, folder)
+    ann = folder / "annotation.yaml"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("    family_name: Umarov\n", "    family_name: Smith\n"), encoding="utf-8")
+    return folder
+
+
+def test_build_validates_and_writes_nothing_on_violations(tmp_path: Path) -> None:
+    out = tmp_path / "out.ttl"
+    out.write_bytes(b"keep me\n")
+    result = runner.invoke(app, ["build", str(_broken_copy(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "kairat-umarov" in result.stderr
+    assert "the data does not conform" in result.stderr
+    assert out.read_bytes() == b"keep me\n"
+    result = runner.invoke(app, ["build", str(_broken_copy(tmp_path / "again"))])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+
+
+def test_no_validate_skips_validation_loudly(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", str(_broken_copy(tmp_path)), "--no-validate", "-f", "nt"])
+    assert result.exit_code == 0
+    assert "--no-validate: the output was NOT checked" in result.stderr
+    assert '"Smith"' in result.stdout
