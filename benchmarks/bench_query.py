@@ -29,11 +29,17 @@ from types import MappingProxyType
 
 EXAMPLE = "examples/kazinform-2023-08-24"
 
-# Besides the bundled queries: a plain count over a join, a property path, and a filter.
+# Besides the bundled queries: a plain count over a join, a property path, a filter, and a join
+# written the natural way, which rdflib's static join order turns into a cross product (it
+# starts from both type patterns); the bundled queries are written to avoid that.
 EXTRA = {
     "count-join": "SELECT (COUNT(*) AS ?n) WHERE { ?e schema:attendee ?p . ?p schema:name ?name }",
     "path": "SELECT (COUNT(*) AS ?n) WHERE { ?v a kzar:WorkingVisit ; schema:subEvent+ ?e }",
     "filter": "SELECT ?a ?s WHERE { ?a oa:start ?s FILTER (?s > 2600) }",
+    "naive-join": (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a a oa:Annotation ; oa:hasTarget ?t . "
+        "?t oa:hasSelector ?s . ?s a oa:TextPositionSelector ; oa:start ?start }"
+    ),
 }
 
 

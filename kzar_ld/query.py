@@ -741,21 +741,28 @@ class RdflibStore:
 
 
 class OxigraphStore:
-    """pyoxigraph's SPARQL engine over an in-memory (or on-disk) ``pyoxigraph.Store``.
+    """pyoxigraph's SPARQL engine over in-memory ``pyoxigraph.Store`` objects.
 
     Use it for a corpus: build it once with :meth:`from_rdflib` (or :func:`open_store`) and run
     many queries.
 
-    Two differences from SPARQL's letter are put right here. Oxigraph's union default graph
-    (and a ``FROM`` of several graphs) repeats a triple once per graph that holds it, where
-    SPARQL merges them: a store made by :meth:`from_rdflib` therefore keeps the merged union in
-    its default graph, and ``FROM`` clauses are answered from a merged copy of the graphs they
-    name. And Oxigraph stores some literals in a canonical form (``"68"^^xsd:nonNegativeInteger``
-    comes back as ``"68"^^xsd:integer``, ``"007"^^xsd:integer`` as ``"7"``): a store made by
-    :meth:`from_rdflib` remembers the literals it was given and puts them back in results where
-    a value comes straight from the data (a variable bound by a triple pattern, or an object in a
-    CONSTRUCT). Inside the query Oxigraph still sees the canonical form: ``DATATYPE(?start)`` is
-    ``xsd:integer`` there. A store passed in as it is gets neither correction.
+    A store made by :meth:`from_rdflib` puts right three things Oxigraph does its own way:
+
+    * its union default graph (and a ``FROM`` of several graphs) repeats a triple once per graph
+      that holds it, where SPARQL merges them. The merged union is kept in a store of its own,
+      which answers every query that names no graph; since Oxigraph's in-memory store indexes
+      single terms, that store is also much faster than one that holds each shared entity's
+      statements once per article. Queries with ``GRAPH`` go to the store of named graphs (whose
+      default graph is the merged union too), and ``FROM`` to a merged copy of the graphs named;
+    * it stores some literals in a canonical form (``"68"^^xsd:nonNegativeInteger`` comes back
+      as ``"68"^^xsd:integer``, ``"007"^^xsd:integer`` as ``"7"``). The literals given are
+      remembered and put back in results where a value comes straight from the data (a variable
+      bound by a triple pattern, or an object in a CONSTRUCT or DESCRIBE). Inside the query
+      Oxigraph still sees the canonical form: ``DATATYPE(?start)`` is ``xsd:integer`` there;
+    * its DESCRIBE differs from rdflib's; both engines share one definition (:func:`query`).
+
+    A ``pyoxigraph.Store`` passed in as it is gets only the last; its default graph is read as
+    the union of its graphs.
 
     >>> from kzar_ld import build_graph, load_article
     >>> data = build_graph(load_article("examples/kazinform-2023-08-24"))
@@ -770,34 +777,44 @@ class OxigraphStore:
         self,
         store: ox.Store,
         *,
-        default_is_union: bool = False,
+        union: ox.Store | None = None,
         originals: _Originals | None = None,
     ) -> None:
         self.store = store
-        self._default_is_union = default_is_union
+        self._union = union
         self._originals = originals or _Originals({})
 
     @classmethod
     def from_rdflib(cls, data: Graph) -> OxigraphStore:
-        """Copy an rdflib graph or dataset into a new in-memory store.
+        """Copy an rdflib graph or dataset into new in-memory stores.
 
-        Named graphs are kept, and the default graph holds the merge of all of them.
+        One keeps the named graphs, and the merge of all graphs as its default graph; the other
+        holds that merge alone.
         """
-        store = ox.Store()
         typed: dict[tuple[str, Literal], None] = {}
-        store.extend(_oxigraph_quads(data, typed))
-        return cls(store, default_is_union=True, originals=_Originals.build(typed))
+        store = ox.Store()
+        store.bulk_extend(_oxigraph_quads(data, typed))
+        # The merging is done by Oxigraph: into the default graph, then copied as N-Triples.
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        union = ox.Store()
+        merged = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        if merged:
+            union.bulk_load(merged, format=ox.RdfFormat.N_TRIPLES)
+        return cls(store, union=union, originals=_Originals.build(typed))
 
     def graph_names(self) -> frozenset[str]:
         """The named graphs' IRIs."""
         return frozenset(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
 
-    def _dataset_for(self, parsed: ParsedQuery, extra: Mapping[str, Graph]) -> tuple[ox.Store, dict[str, Any]]:
-        """The store to query and how to pick its default and named graphs."""
+    def _dataset_for(self, parsed: ParsedQuery, extra: Mapping[str, Graph]) -> tuple[ox.Store, dict[str, Any], bool]:
+        """The store to query, how to pick its default and named graphs, and whether its default
+        graph must be read as the union of its graphs."""
         if not parsed.has_dataset_clause:
-            if self._default_is_union:
-                return self.store, {}
-            return self.store, {"use_default_graph_as_union": True}
+            if self._union is None:
+                return self.store, {"use_default_graph_as_union": True}, True
+            if not any(n.name == "Graph" for n in algebra_nodes(parsed.prepared.algebra)):
+                return self._union, {}, False
+            return self.store, {}, False
         # FROM/FROM NAMED: a scratch store whose default graph is the merge of the FROM graphs
         # (loaded ones included) and whose named graphs are the FROM NAMED ones. The explicit
         # dataset overrides the query's clauses, which were checked already.
@@ -817,7 +834,7 @@ class OxigraphStore:
             name = ox.NamedNode(iri)
             scratch.extend(ox.Quad(s, p, o, name) for s, p, o in triples(iri))
         named = [ox.NamedNode(iri) for iri in dict.fromkeys(parsed.from_named)]
-        return scratch, {"default_graph": ox.DefaultGraph(), "named_graphs": named}
+        return scratch, {"default_graph": ox.DefaultGraph(), "named_graphs": named}, False
 
     @staticmethod
     def _lookup(store: ox.Store, *, union: bool) -> Callable[[Any, Any, Any], Iterable[Triple]]:
@@ -848,7 +865,7 @@ class OxigraphStore:
         cancel: threading.Event,
     ) -> QueryResult:
         """Evaluate with pyoxigraph; its result iterators are lazy, so cancelling stops them."""
-        store, dataset = self._dataset_for(parsed, extra)
+        store, dataset, union = self._dataset_for(parsed, extra)
         try:
             answer = store.query(
                 parsed.text,
@@ -857,7 +874,7 @@ class OxigraphStore:
                 **dataset,
             )
             try:
-                lookup = self._lookup(store, union=store is self.store and not self._default_is_union)
+                lookup = self._lookup(store, union=union)
                 return self._collect(answer, parsed, cancel, bindings=bindings, lookup=lookup)
             finally:
                 # pyoxigraph's result iterators belong to the thread that made them: drop this
@@ -1134,10 +1151,7 @@ def _graphs_of(data: Graph) -> Iterator[tuple[Identifier | None, Graph]]:
 
 
 def _oxigraph_quads(data: Graph, typed: dict[tuple[str, Literal], None]) -> Iterator[ox.Quad]:
-    """Quads for pyoxigraph, each triple also in the default graph (where the store merges them).
-
-    Every (predicate, typed literal) met is noted in ``typed``.
-    """
+    """Quads for pyoxigraph; every (predicate, typed literal) met is noted in ``typed``."""
     cache: dict[Node, Any] = {}
     string = XSD.string
     default = ox.DefaultGraph()
@@ -1146,15 +1160,17 @@ def _oxigraph_quads(data: Graph, typed: dict[tuple[str, Literal], None]) -> Iter
         for s, p, o in graph:
             if type(o) is Literal and o.datatype is not None and o.datatype != string:
                 typed[(str(p), o)] = None
-            terms: list[Any] = []
-            for term in (s, p, o):
-                found = cache.get(term)
-                if found is None:
-                    found = cache[term] = to_oxigraph(term)
-                terms.append(found)
-            yield ox.Quad(terms[0], terms[1], terms[2], graph_name)
-            if name is not None:
-                yield ox.Quad(terms[0], terms[1], terms[2], default)
+            # Inlined lookups: this loop runs once per statement of the corpus.
+            a: Any = cache.get(s)
+            if a is None:
+                a = cache[s] = to_oxigraph(s)
+            b: Any = cache.get(p)
+            if b is None:
+                b = cache[p] = to_oxigraph(p)
+            c = cache.get(o)
+            if c is None:
+                c = cache[o] = to_oxigraph(o)
+            yield ox.Quad(a, b, c, graph_name)
 
 
 def _rdflib_dataset(data: Graph | ox.Store) -> Dataset | ConjunctiveGraph:

@@ -320,7 +320,7 @@ def _syntax_error(exc: ParseBaseException, text: str, source: str) -> QueryError
     return QueryError(f"SPARQL syntax error{near}: {expected}", source=source, line=line, column=column)
 
 
-def _refuse_update(text: str, source: str, names: list[str]) -> QueryError:
+def _refuse_update(source: str, names: list[str]) -> QueryError:
     operations = ", ".join(dict.fromkeys(_UPDATE_NAMES.get(n, n.upper()) for n in names))
     if "LOAD" in operations.split(", "):
         return QueryError(
@@ -404,9 +404,9 @@ def parse_query(
             error = _syntax_error(exc, text, source)
             update = _try_update(text)
             if update is not None:
-                raise _refuse_update(text, source, update) from exc
+                raise _refuse_update(source, update) from exc
             if scan.first_keyword in _UPDATE_KEYWORDS:
-                raise _refuse_update(text, source, [scan.first_keyword.title()]) from exc
+                raise _refuse_update(source, [scan.first_keyword.title()]) from exc
             raise error from exc
         try:
             prepared = translateQuery(tree, None, dict(PREFIXES))

@@ -28,7 +28,8 @@ Examples:
   kzar-ld query 'SELECT ?name WHERE { ?p a schema:Person ; schema:name ?name }'
   --data corpus.trig --engine oxigraph --timeout 30
 
-  kzar-ld query questions/visits.rq --endpoint http://127.0.0.1:7878/query --format json
+  kzar-ld query questions/visits.rq --format json
+  --endpoint 'http://127.0.0.1:7878/query?union-default-graph'
 
 QUERY is SPARQL text, a .rq file, or the name of a bundled query (--list). The prefixes
 schema, foaf, oa, kzar, xsd, rdf, rdfs and owl are predeclared.
