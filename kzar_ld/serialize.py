@@ -130,23 +130,25 @@ def sorted_quads(data: Graph, *, graphs: bool) -> list[Quad]:
     with paused_gc():
         quads = {(s, p, o, g if graphs else None) for s, p, o, g in raw}
         articles = {s for s, p, o, _ in quads if p == RDF.type and o == SCHEMA.NewsArticle}
-        # Terms repeat a lot (every subject, predicate and graph many times): key each once.
-        keys: dict[Node | None, tuple[object, ...]] = {None: (-1, "", "", "")}
-
-        def term(t: Node | None) -> tuple[object, ...]:
-            found = keys.get(t)
-            if found is None:
-                assert t is not None
-                found = keys[t] = _term_key(t)
-            return found
-
-        def subject(t: Node) -> tuple[object, ...]:
-            return (0 if t in articles else 1, term(t))
-
-        def predicate(t: Node) -> tuple[object, ...]:
-            return (0, "") if t == RDF.type else (1, str(t))
-
-        return sorted(quads, key=lambda q: (term(q[3]), subject(q[0]), predicate(q[1]), term(q[2])))
+        # Rank every distinct term once; sorting then compares small integer tuples, which keeps
+        # the cost close to linear in the number of statements.
+        terms: set[Node] = set()
+        for quad in quads:
+            terms.update(t for t in quad if t is not None)
+        rank: dict[Node | None, int] = {t: i for i, t in enumerate(sorted(terms, key=_term_key))}
+        rank[None] = -1
+        rdf_type = RDF.type
+        return sorted(
+            quads,
+            key=lambda q: (
+                rank[q[3]],
+                q[0] not in articles,
+                rank[q[0]],
+                q[1] != rdf_type,
+                rank[q[1]],
+                rank[q[2]],
+            ),
+        )
 
 
 def _graph_name(g: object) -> Node | None:
