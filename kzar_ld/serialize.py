@@ -32,6 +32,7 @@ from rdflib.term import Node
 from kzar_ld._gc import paused_gc
 from kzar_ld.errors import OutputError
 from kzar_ld.namespaces import PREFIXES, RDF, SCHEMA
+from kzar_ld.terms import to_oxigraph
 
 __all__ = ["Format", "serialize", "sorted_quads", "to_oxigraph", "write"]
 
@@ -157,25 +158,6 @@ def _graph_name(g: object) -> Node | None:
         return None
     assert isinstance(identifier, URIRef | BNode)
     return identifier
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """Convert an rdflib term to the pyoxigraph term with the same value and datatype.
-
-    >>> to_oxigraph(Literal("5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")))
-    <Literal value=5 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#nonNegativeInteger>>
-    """
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot serialise RDF term {term!r}")
 
 
 def _ox_statements(quads: list[Quad], *, graphs: bool) -> Iterator[ox.Triple | ox.Quad]:

@@ -46,6 +46,7 @@ from rdflib.term import IdentifiedNode, Identifier, Node
 from kzar_ld.errors import NotConformingError
 from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 from kzar_ld.resources import resource_files
+from kzar_ld.terms import from_oxigraph, to_oxigraph
 
 __all__ = [
     "KZSH",
@@ -496,40 +497,15 @@ class _OxigraphSparqlGraph(Graph):
         found = self._to_ox.get(term)
         if found is not None:
             return found
-        converted: ox.NamedNode | ox.BlankNode | ox.Literal
-        if isinstance(term, URIRef):
-            converted = ox.NamedNode(str(term))
-        elif isinstance(term, BNode):
-            # a fresh Oxigraph blank node, mapped both ways: any rdflib id works
-            converted = ox.BlankNode()
-        elif isinstance(term, Literal):
-            if term.language:
-                converted = ox.Literal(str(term), language=term.language)
-            elif term.datatype is not None:
-                converted = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            else:
-                converted = ox.Literal(str(term))
-        else:
-            raise TypeError(f"cannot query with the RDF term {term!r}")
+        # a fresh Oxigraph blank node, mapped both ways: any rdflib id works
+        converted = ox.BlankNode() if isinstance(term, BNode) else to_oxigraph(term)
         self._to_ox[term] = converted
         self._from_ox.setdefault(converted, term)
         return converted
 
     def _rdflib(self, term: Any) -> Identifier:
         found = self._from_ox.get(term)
-        if found is not None:
-            return found
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            if term.datatype.value == str(XSD.string):
-                return Literal(term.value)
-            return Literal(term.value, datatype=URIRef(term.datatype.value))
-        raise TypeError(f"unexpected query result {term!r}")
+        return found if found is not None else from_oxigraph(term)
 
 
 # ---------------------------------------------------------------------------------------------
