@@ -8,8 +8,9 @@ is deterministic: rows of a query without ``ORDER BY`` are sorted, blank nodes r
 
 The store that evaluates the query is pluggable (:func:`open_store`, :class:`QueryStore`):
 rdflib's in-memory engine is the simple default for an article or two; pyoxigraph answers the
-same queries over a corpus one to three orders of magnitude faster. Both give the same answers
-(the tests check it), and both see the data unchanged: every literal keeps its datatype.
+same queries over a corpus several times faster, and hundreds of times faster where rdflib's
+static join order goes wrong (``benchmarks/bench_query.py``). Both give the same answers (the
+tests check it), and both see the data unchanged: every literal keeps its datatype.
 
 Nothing a query says reaches the network or the file system unless the caller allows it:
 :mod:`kzar_ld.sparql_safety` refuses ``SERVICE``, updates (``LOAD``...) and ``FROM`` clauses
@@ -58,7 +59,6 @@ from rdflib.term import Identifier, Node
 from kzar_ld.errors import InputError, QueryError, RemoteError
 from kzar_ld.namespaces import PREFIXES, RDF, XSD
 from kzar_ld.resources import resource_files
-from kzar_ld.serialize import to_oxigraph
 from kzar_ld.sparql_safety import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -68,6 +68,7 @@ from kzar_ld.sparql_safety import (
     field_of,
     parse_query,
 )
+from kzar_ld.terms import from_oxigraph, to_oxigraph
 
 if TYPE_CHECKING:
     import requests
@@ -213,26 +214,6 @@ def _term_syntax(term: Term) -> str:
     return text
 
 
-def _from_oxigraph(term: Any) -> Term:
-    """The rdflib term with the same value, lexical form and datatype as a pyoxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype), normalize=False)
-    raise QueryError(f"unsupported RDF term in a result: {term!r}")
-
-
-def _to_oxigraph(term: Node) -> Any:
-    return to_oxigraph(term)
-
-
 def parse_term(text: str, *, name: str = "value") -> Term:
     """Read a value to bind to a query variable, as given on the command line.
 
@@ -276,7 +257,7 @@ def _parse_turtle_term(value: str, *, name: str) -> Term:
         ) from exc
     if len(triples) != 1 or isinstance(triples[0].object, ox.BlankNode | ox.Triple):
         raise QueryError(f"the {name} {value!r} must be a single IRI or literal")
-    return _from_oxigraph(triples[0].object)
+    return from_oxigraph(triples[0].object)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -823,7 +804,7 @@ class OxigraphStore:
         def triples(iri: str) -> Iterator[tuple[Any, Any, Any]]:
             if iri in extra:
                 for s, p, o in extra[iri]:
-                    yield _to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)
+                    yield to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)
             else:
                 for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri)):
                     yield q.subject, q.predicate, q.object
@@ -841,14 +822,16 @@ class OxigraphStore:
         """Triples matching a pattern in the default graph (or, ``union``, in any graph once)."""
 
         def find(s: Any, p: Any, o: Any) -> Iterator[Triple]:
-            subject, predicate, value = (None if t is None else _to_oxigraph(t) for t in (s, p, o))
+            subject: Any = None if s is None else to_oxigraph(s)
+            predicate: Any = None if p is None else to_oxigraph(p)
+            value: Any = None if o is None else to_oxigraph(o)
             seen: set[Triple] = set()
             graph = None if union else ox.DefaultGraph()
             for quad in store.quads_for_pattern(subject, predicate, value, graph):
                 triple = (
-                    _from_oxigraph(quad.subject),
-                    _from_oxigraph(quad.predicate),
-                    _from_oxigraph(quad.object),
+                    from_oxigraph(quad.subject),
+                    from_oxigraph(quad.predicate),
+                    from_oxigraph(quad.object),
                 )
                 if triple not in seen:
                     seen.add(triple)
@@ -870,7 +853,7 @@ class OxigraphStore:
             answer = store.query(
                 parsed.text,
                 prefixes=dict(PREFIXES),
-                substitutions={ox.Variable(k): _to_oxigraph(v) for k, v in bindings.items()} or None,
+                substitutions={ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()} or None,
                 **dataset,
             )
             try:
@@ -910,7 +893,7 @@ class OxigraphStore:
             for t in answer:
                 _check_cancel(cancel)
                 if not isinstance(t.subject, ox.BlankNode):
-                    targets.add(_from_oxigraph(t.subject))
+                    targets.add(from_oxigraph(t.subject))
             described = [(s, p, originals.restore(o, [str(p)])) for s, p, o in _describe(lookup, targets, cancel)]
             return QueryResult(kind=parsed.kind, triples=tuple(described))
         if isinstance(answer, ox.QueryTriples):
@@ -918,17 +901,17 @@ class OxigraphStore:
             template = _template_sources(parsed) if originals else {}
             for t in answer:
                 _check_cancel(cancel)
-                p = _from_oxigraph(t.predicate)
-                o = _from_oxigraph(t.object)
+                p = from_oxigraph(t.predicate)
+                o = from_oxigraph(t.object)
                 if template and isinstance(o, Literal):
                     o = originals.restore(o, _template_predicates(template, str(p), o))
-                triples.append((_from_oxigraph(t.subject), p, o))
+                triples.append((from_oxigraph(t.subject), p, o))
             return QueryResult(kind=parsed.kind, triples=tuple(triples))
         sources = _variable_sources(parsed) if originals else {}
         rows: list[Row] = []
         for solution in answer:
             _check_cancel(cancel)
-            row = [None if (t := solution[v]) is None else _from_oxigraph(t) for v in parsed.variables]
+            row = [None if (t := solution[v]) is None else from_oxigraph(t) for v in parsed.variables]
             if sources:
                 row = _restore_row(row, parsed.variables, sources, originals)
             rows.append(tuple(row))
@@ -961,12 +944,12 @@ class _Originals:
         scratch = ox.Store()
         predicate = ox.NamedNode("urn:x-kzar-ld:value")
         scratch.extend(
-            ox.Quad(ox.NamedNode(f"urn:x-kzar-ld:{i}"), predicate, _to_oxigraph(lit)) for i, lit in enumerate(distinct)
+            ox.Quad(ox.NamedNode(f"urn:x-kzar-ld:{i}"), predicate, to_oxigraph(lit)) for i, lit in enumerate(distinct)
         )
         stored: dict[Literal, Literal] = {}
         for quad in scratch:
             original = distinct[int(quad.subject.value.rsplit(":", 1)[1])]
-            canonical = _from_oxigraph(quad.object)
+            canonical = from_oxigraph(quad.object)
             if isinstance(canonical, Literal) and (canonical != original or str(canonical) != str(original)):
                 stored[original] = canonical
         index: dict[tuple[str | None, Literal], set[Literal]] = {}
@@ -1138,39 +1121,42 @@ def _oxigraph_syntax_error(exc: SyntaxError, parsed: ParsedQuery) -> QueryError:
     return QueryError(f"the query is not valid SPARQL: {message}", source=parsed.source)
 
 
-def _graphs_of(data: Graph) -> Iterator[tuple[Identifier | None, Graph]]:
-    """Each graph of ``data`` with its name (None for the default graph)."""
-    if isinstance(data, ConjunctiveGraph):
-        default = data.default_graph.identifier if isinstance(data, Dataset) else data.default_context.identifier
-        for graph in data.store.contexts():
-            name = graph.identifier
-            unnamed = name in (default, DATASET_DEFAULT_GRAPH_ID)
-            yield (None if unnamed else name), Graph(store=data.store, identifier=name)
-    else:
-        yield (data.identifier if isinstance(data.identifier, URIRef) else None), data
-
-
 def _oxigraph_quads(data: Graph, typed: dict[tuple[str, Literal], None]) -> Iterator[ox.Quad]:
     """Quads for pyoxigraph; every (predicate, typed literal) met is noted in ``typed``."""
     cache: dict[Node, Any] = {}
     string = XSD.string
     default = ox.DefaultGraph()
-    for name, graph in _graphs_of(data):
-        graph_name: Any = default if name is None else to_oxigraph(name)
-        for s, p, o in graph:
-            if type(o) is Literal and o.datatype is not None and o.datatype != string:
-                typed[(str(p), o)] = None
-            # Inlined lookups: this loop runs once per statement of the corpus.
-            a: Any = cache.get(s)
-            if a is None:
-                a = cache[s] = to_oxigraph(s)
-            b: Any = cache.get(p)
-            if b is None:
-                b = cache[p] = to_oxigraph(p)
-            c = cache.get(o)
-            if c is None:
-                c = cache[o] = to_oxigraph(o)
-            yield ox.Quad(a, b, c, graph_name)
+    names: dict[Node | None, Any] = {}
+    if isinstance(data, ConjunctiveGraph):
+        unnamed = {
+            data.default_graph.identifier if isinstance(data, Dataset) else data.default_context.identifier,
+            DATASET_DEFAULT_GRAPH_ID,
+            None,
+        }
+        # One pass over all quads: iterating graph by graph costs rdflib time in the number of graphs.
+        statements: Iterable[tuple[Node, Node, Node, Any]] = data.quads((None, None, None, None))
+    else:
+        names[None] = to_oxigraph(data.identifier) if isinstance(data.identifier, URIRef) else default
+        unnamed = set()
+        statements = ((s, p, o, None) for s, p, o in data)
+    for s, p, o, g in statements:
+        key = getattr(g, "identifier", g)
+        graph_name: Any = names.get(key)
+        if graph_name is None:
+            graph_name = names[key] = default if key in unnamed else to_oxigraph(key)
+        if type(o) is Literal and o.datatype is not None and o.datatype != string:
+            typed[(str(p), o)] = None
+        # Inlined lookups: this loop runs once per statement of the corpus.
+        a: Any = cache.get(s)
+        if a is None:
+            a = cache[s] = to_oxigraph(s)
+        b: Any = cache.get(p)
+        if b is None:
+            b = cache[p] = to_oxigraph(p)
+        c = cache.get(o)
+        if c is None:
+            c = cache[o] = to_oxigraph(o)
+        yield ox.Quad(a, b, c, graph_name)
 
 
 def _rdflib_dataset(data: Graph | ox.Store) -> Dataset | ConjunctiveGraph:
@@ -1178,12 +1164,12 @@ def _rdflib_dataset(data: Graph | ox.Store) -> Dataset | ConjunctiveGraph:
         dataset = Dataset()
         for quad in data:
             g = quad.graph_name
-            target = dataset.default_graph if isinstance(g, ox.DefaultGraph) else dataset.graph(_from_oxigraph(g))
+            target = dataset.default_graph if isinstance(g, ox.DefaultGraph) else dataset.graph(from_oxigraph(g))
             target.add(
                 (
-                    _from_oxigraph(quad.subject),
-                    _from_oxigraph(quad.predicate),
-                    _from_oxigraph(quad.object),
+                    from_oxigraph(quad.subject),
+                    from_oxigraph(quad.predicate),
+                    from_oxigraph(quad.object),
                 )
             )
         return dataset
@@ -1419,11 +1405,18 @@ def query(
     ``data``: an rdflib ``Graph`` or ``Dataset`` (the union of its graphs is the default graph),
     a ``pyoxigraph.Store``, or a store from :func:`open_store`. ``bindings`` give variables
     values before evaluation (rdflib terms, or text read by :func:`parse_term`); only variables
-    the query returns can be bound (all of them for ASK, CONSTRUCT and DESCRIBE).
+    the query returns can be bound (all of them for ASK, CONSTRUCT and DESCRIBE). ``engine``
+    converts the data for the other engine (see :func:`open_store`; open a store once to query a
+    corpus many times).
 
-    ``allow_service`` lets ``SERVICE`` call remote endpoints; ``allow_load`` lets ``FROM`` and
-    ``FROM NAMED`` load IRIs that are not among the input graphs (from files or the web). Both
-    are off: such queries are refused with a :class:`~kzar_ld.errors.QueryError`.
+    DESCRIBE, which SPARQL leaves to each engine, gives the same on both: the concise bounded
+    description of each resource named or bound, as rdflib defines it (its statements, those of
+    the blank nodes they lead to, and those about reifications of its statements).
+
+    ``allow_service`` lets ``SERVICE`` call remote endpoints (with the oxigraph engine only);
+    ``allow_load`` lets ``FROM`` and ``FROM NAMED`` load IRIs that are not among the input graphs
+    (from files or the web). Both are off: such queries are refused with a
+    :class:`~kzar_ld.errors.QueryError`.
 
     ``timeout`` (seconds) stops waiting and raises :class:`~kzar_ld.errors.QueryError`. The query
     runs in a worker thread; rdflib's evaluation is interrupted there at once (CPython), and
@@ -1541,7 +1534,7 @@ def _remote_triples(response: Any, parsed: ParsedQuery) -> QueryResult:
             status=response.status,
         ) from exc
     triples = tuple(
-        (_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object)) for t in parsed_triples
+        (from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in parsed_triples
     )
     return QueryResult(kind=parsed.kind, triples=triples)
 
@@ -1585,7 +1578,8 @@ def query_endpoint(
                 source=source,
             )
         text = text + _values_clause(terms)
-    declared = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
+    # On the query's first line, so that a store's error positions keep their line numbers.
+    declared = "".join(f"PREFIX {p}: <{iri}> " for p, iri in sorted(PREFIXES.items()))
     if settings is None:
         settings = HttpSettings.from_env(read_timeout=limit)
     accept = (

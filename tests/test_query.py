@@ -24,7 +24,7 @@ from rdflib.query import Result as RdflibResult
 
 from kzar_ld import build_graph, load_article
 from kzar_ld.errors import InputError, QueryError
-from kzar_ld.namespaces import KZAR, OA, SCHEMA, XSD
+from kzar_ld.namespaces import KZAR, OA, RDF, SCHEMA, XSD
 from kzar_ld.query import (
     BundledQuery,
     Engine,
@@ -165,6 +165,23 @@ def test_mentions_quote_the_body_at_their_offsets(engine: Engine, stores: dict[E
         assert str(row["annotation"]).startswith(ARTICLE + "/")
         if "/role/" not in str(row["entity"]):
             assert row.get("entityName"), row["entity"]
+
+
+def test_who_met_whom_at_an_event_without_a_place() -> None:
+    # An event with no location of its own or of a parent: the place stays unbound, and the
+    # pair is listed once each way (a place left unbound must not match every name).
+    g = Graph()
+    for person, name in ((EX.ana, "Ana"), (EX.bo, "Bo")):
+        g.add((person, RDF.type, SCHEMA.Person))
+        g.add((person, SCHEMA.name, Literal(name)))
+        g.add((EX.talk, SCHEMA.attendee, person))
+    g.add((EX.city, SCHEMA.name, Literal("Somewhere")))
+    for engine in Engine:
+        result = query(g, bundled_query("who-met-whom").text, engine=engine)
+        assert [(str(r[1]), str(r[3]), r[6], r[7]) for r in result.rows] == [
+            ("Ana", "Bo", None, None),
+            ("Bo", "Ana", None, None),
+        ]
 
 
 def test_a_bound_variable_narrows_a_bundled_query(data: Dataset) -> None:
