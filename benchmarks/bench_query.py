@@ -10,7 +10,7 @@ Synthetic corpora are copies of the first example article, each with its own art
 and roles, while people, organisations, places and the diplomatic relation keep one IRI across
 articles, as real articles share them (about 1,180 triples per article). Each size runs in a fresh
 process. For each query the table gives the time of rdflib's in-memory engine and of pyoxigraph
-(through :class:`kzar_ld.query.OxigraphStore`), their ratio, the number of result rows, and
+(through :class:`kzar_ld.sparql.OxigraphStore`), their ratio, the number of result rows, and
 whether both engines gave the same answer. A query that runs longer than ``--limit`` seconds is
 stopped (``query(..., timeout=)``) and shown as ``>limit``. Loading is timed apart: building the
 rdflib dataset, and copying it into pyoxigraph.
@@ -62,7 +62,7 @@ def synthetic(n: int):  # type: ignore[no-untyped-def]
 def measure(n: int, limit: float) -> dict[str, object]:
     from kzar_ld import build_graph
     from kzar_ld.errors import QueryError
-    from kzar_ld.query import Engine, bundled_queries, open_store, query
+    from kzar_ld.sparql import Engine, bundled_queries, open_store, query
 
     row: dict[str, object] = {"articles": n}
     t = time.perf_counter()

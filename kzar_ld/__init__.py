@@ -36,8 +36,20 @@ from kzar_ld.mapping import build_graph
 from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
 from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
 from kzar_ld.remote import HttpSettings
-from kzar_ld.serialize import Format, serialize, write
+from kzar_ld.serialization import Format, serialize, write
 from kzar_ld.shacl import ReportFormat, Severity, ValidationReport, ValidationResult, validate
+from kzar_ld.sparql import (
+    BundledQuery,
+    Engine,
+    QueryResult,
+    ResultFormat,
+    bundled_queries,
+    bundled_query,
+    load_query,
+    open_store,
+    query,
+    query_endpoint,
+)
 from kzar_ld.vocab import VocabProblem, check_schema_usage, with_inferred_types
 
 try:
@@ -46,13 +58,15 @@ except PackageNotFoundError:  # pragma: no cover - running from an uninstalled t
     __version__ = "0.0.0"
 
 __all__ = [
+    "DEFAULT_BASE",
     "Annotation",
     "AnnotationError",
     "Article",
     "ArticleError",
     "ArticleResult",
     "ArticleText",
-    "DEFAULT_BASE",
+    "BundledQuery",
+    "Engine",
     "Format",
     "HttpSettings",
     "InputError",
@@ -65,9 +79,11 @@ __all__ = [
     "PublishReport",
     "PublishStatus",
     "QueryError",
+    "QueryResult",
     "RdfSyntaxError",
     "RemoteError",
     "ReportFormat",
+    "ResultFormat",
     "Severity",
     "Span",
     "UnsafeInputError",
@@ -77,14 +93,20 @@ __all__ = [
     "__version__",
     "annotation_json_schema",
     "build_graph",
+    "bundled_queries",
+    "bundled_query",
     "check_schema_usage",
     "load_annotation",
     "load_article",
     "load_inputs",
+    "load_query",
     "load_rdf",
+    "open_store",
     "parse_article_text",
     "parse_rdf",
     "publish",
+    "query",
+    "query_endpoint",
     "read_article_text",
     "serialize",
     "slugify",

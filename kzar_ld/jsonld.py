@@ -11,7 +11,7 @@ the rest are listed in ``@graph`` with the articles first.
 
 Example:
     >>> from kzar_ld import build_graph, load_article
-    >>> from kzar_ld.serialize import sorted_quads
+    >>> from kzar_ld.serialization import sorted_quads
     >>> doc = to_jsonld(sorted_quads(build_graph(load_article("examples/kazinform-2023-08-24")), graphs=False))
     >>> doc["@context"][0], doc["@graph"][0]["@type"]
     ('https://schema.org', ['NewsArticle', 'foaf:Document'])
@@ -131,7 +131,7 @@ Quad = tuple[Node, Node, Node, Node | None]
 
 
 def to_jsonld(quads: Sequence[Quad]) -> dict[str, Any]:
-    """Build the JSON-LD document (a dict) from sorted statements (see :func:`~kzar_ld.serialize.sorted_quads`)."""
+    """Build the JSON-LD document (a dict) from sorted statements (see :func:`~kzar_ld.serialization.sorted_quads`)."""
     subjects: dict[Node, list[tuple[Node, Node]]] = {}
     for s, p, o, _ in quads:
         subjects.setdefault(s, []).append((p, o))

@@ -43,7 +43,7 @@ from kzar_ld.errors import InputError, NotConformingError, RemoteError
 from kzar_ld.iris import DEFAULT_BASE, IriMinter, validate_base
 from kzar_ld.mapping import build_graph
 from kzar_ld.remote import HttpSettings, check_endpoint, count_triples, graph_put, graph_url
-from kzar_ld.serialize import Format, serialize
+from kzar_ld.serialization import Format, serialize
 
 if TYPE_CHECKING:
     from rdflib import Graph

@@ -25,7 +25,7 @@ from rdflib.query import Result as RdflibResult
 from kzar_ld import build_graph, load_article
 from kzar_ld.errors import InputError, QueryError
 from kzar_ld.namespaces import KZAR, OA, RDF, SCHEMA, XSD
-from kzar_ld.query import (
+from kzar_ld.sparql import (
     BundledQuery,
     Engine,
     LoadedQuery,

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kzar_ld.cli import app, cli_errors
-from kzar_ld.query import Engine, ResultFormat
+from kzar_ld.sparql import Engine, ResultFormat
 from kzar_ld.rdfio import InputFormat
 
 if TYPE_CHECKING:
-    from kzar_ld.query import BundledQuery, QueryResult
+    from kzar_ld.sparql import BundledQuery, QueryResult
 
 _EPILOG = """
 Examples:
@@ -116,13 +116,13 @@ def query_command(
     SERVICE, LOAD, updates and FROM of graphs not given are refused unless allowed.
     """
     from kzar_ld.errors import InputError
-    from kzar_ld.query import (
+    from kzar_ld.sparql import (
         bundled_queries,
         load_query,
         parse_binding,
         query_endpoint,
     )
-    from kzar_ld.query import query as run_query
+    from kzar_ld.sparql import query as run_query
     from kzar_ld.sparql_safety import parse_query
 
     with cli_errors():

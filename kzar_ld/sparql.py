@@ -516,7 +516,7 @@ def _write_boolean(value: bool, fmt: ResultFormat) -> bytes:
 def _write_graph(result: QueryResult, fmt: ResultFormat) -> bytes:
     from rdflib.compare import to_canonical_graph
 
-    from kzar_ld.serialize import Format, serialize
+    from kzar_ld.serialization import Format, serialize
 
     graph: Graph = result.graph()
     if any(isinstance(t, BNode) for triple in result.triples for t in triple):
