@@ -20,10 +20,12 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -212,7 +214,7 @@ def _serialize(data: Graph, fmt: Format) -> bytes:
     base = _base_of(quads)
     if base is None:
         return _ox_bytes(statements, fmt, prefixes=dict(PREFIXES))
-    return _absolute_prefixes(_ox_bytes(statements, fmt, prefixes=dict(PREFIXES), base_iri=base), PREFIXES)
+    return _absolute_iris(_ox_bytes(statements, fmt, prefixes=dict(PREFIXES), base_iri=base), base)
 
 
 def _ox_bytes(statements: list[Any], fmt: Format, **options: Any) -> bytes:
@@ -221,18 +223,48 @@ def _ox_bytes(statements: list[Any], fmt: Format, **options: Any) -> bytes:
     return out
 
 
-def _absolute_prefixes(text: bytes, prefixes: dict[str, str]) -> bytes:
-    # pyoxigraph writes a prefix on the base's host relative to the base (``kzar: </ns#>``);
-    # valid, but unreadable: spell the header's prefixes out in full.
+# A Turtle string literal (pyoxigraph writes only the short, escaped form) or an IRI reference.
+_TOKEN = re.compile(rb'"(?:[^"\\\n]|\\.)*"|<[^>\n]*>')
+
+
+def _absolute_iris(text: bytes, base: str) -> bytes:
+    r"""Keep only IRIs under ``base`` relative; spell every other IRI out in full.
+
+    pyoxigraph relativises any IRI against the base: ``https://sws.geonames.org/1/`` becomes
+    ``<//sws.geonames.org/1/>`` and the ``kzar:`` namespace ``</ns#>``. That is valid, but a
+    reader should see a foreign IRI as it is. Prefix declarations are always absolute.
+
+    >>> _absolute_iris(b'<person/a> <p> <//sws.geonames.org/1/> , "<//not/an/iri>" .', "https://x.example/id/")
+    b'<person/a> <p> <https://sws.geonames.org/1/> , "<//not/an/iri>" .'
+    >>> _absolute_iris(b"@prefix ex: </ns#> .\n@prefix id: <a/> .\n<a> <b> <c> .", "https://x.example/id/")
+    b'@prefix ex: <https://x.example/ns#> .\n@prefix id: <https://x.example/id/a/> .\n<a> <b> <c> .'
+    """
+
+    def absolute(ref: str) -> str:
+        joined = urljoin(base, ref)
+        if ref.endswith(("#", "?")) and not joined.endswith(ref[-1]):
+            joined += ref[-1]  # urljoin drops an empty fragment or query: the IRI keeps it
+        return joined
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        token = match.group(0)
+        if token.startswith(b'"'):
+            return token
+        ref = token[1:-1].decode("utf-8")
+        if ref and ref[0] not in "/.?#" and ":" not in ref.split("/", 1)[0]:
+            return token  # a path under the base (or already absolute)
+        return f"<{absolute(ref)}>".encode()
+
+    def fix_prefix(match: re.Match[bytes]) -> bytes:
+        return f"<{absolute(match.group(1).decode('utf-8'))}>".encode()
+
     lines = text.split(b"\n")
-    for i, line in enumerate(lines):
-        if not line.startswith((b"@prefix ", b"@base ")):
-            break
-        if line.startswith(b"@prefix "):
-            name = line[len(b"@prefix ") :].split(b":", 1)[0].decode()
-            if name in prefixes:
-                lines[i] = f"@prefix {name}: <{prefixes[name]}> .".encode()
-    return b"\n".join(lines)
+    n_head = 0
+    while n_head < len(lines) and lines[n_head].startswith((b"@prefix ", b"@base ")):
+        if lines[n_head].startswith(b"@prefix "):
+            lines[n_head] = re.sub(rb"<([^>]*)>", fix_prefix, lines[n_head])
+        n_head += 1
+    return b"\n".join([*lines[:n_head], *[_TOKEN.sub(fix, line) for line in lines[n_head:]]])
 
 
 def write(

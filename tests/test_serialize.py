@@ -228,3 +228,25 @@ def test_nothing_touches_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
     for fmt in Format:
         assert serialize(ds, format=fmt)
     assert kzar_ld.__version__
+
+
+@pytest.mark.parametrize("base", ["https://kzar.example/id/", "https://kzar.example/", "http://data.example.org/kz/"])
+@pytest.mark.parametrize("fmt", [Format.TURTLE, Format.TRIG])
+def test_only_iris_under_the_base_are_relative(fmt: Format, base: str) -> None:
+    import re
+
+    ds = build_graph(load_article(EXAMPLE), base=base)
+    text = serialize(ds, format=fmt).decode()
+    iris = re.findall(r"<([^>\n]*)>", re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text))
+    relative = [i for i in iris if "://" not in i]
+    assert relative, "entity IRIs should be relative to the base"
+    assert all(not i.startswith(("/", ".", "#", "?")) for i in relative), relative[:5]
+    assert "<https://sws.geonames.org/3865483/>" in text
+    assert "@prefix kzar: <https://kzar.example/ns#> ." in text
+    assert set(_triples(ds)) == set(_triples(_parsed(text, fmt)))
+
+
+def _parsed(text: str, fmt: Format) -> Dataset:
+    ds = Dataset()
+    ds.parse(data=text, format=RDFLIB_FORMATS[fmt])
+    return ds
