@@ -207,8 +207,6 @@ def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, s
         for i, item in enumerate(getattr(ann, section)):
             path: Path_ = (section, i, "id")
             key = _nfc(item.id, where, path)
-            if key != item.id:
-                raise where.error(f"id {item.id!r} is not in NFC form; write it as {key!r}", path)
             if key in kinds:
                 raise where.error(f"duplicate id {key!r}: already used by {_a(_KIND_NAME[kinds[key]])}", path)
             try:

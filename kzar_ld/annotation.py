@@ -22,6 +22,7 @@ import datetime as dt
 import enum
 import os
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -369,7 +370,8 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: st
     # `2023-08-24` into a date and `1_000` into a number. Only a plain `null`/`~`/empty is None.
     if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
         return None
-    return node.value
+    # NFC throughout: the body is NFC, and the same name typed in NFC or NFD is one id.
+    return unicodedata.normalize("NFC", node.value)
 
 
 def parse_annotation(text: str, *, source: str = "<annotation>") -> tuple[Annotation, Located]:

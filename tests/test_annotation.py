@@ -239,3 +239,23 @@ def test_json_schema_is_shipped_and_current() -> None:
     assert {"article", "people", "organizations", "places", "events", "relations"} <= set(
         shipped["properties"]
     )
+
+
+def test_the_same_id_in_nfc_and_nfd_is_one_node(tmp_path: Path) -> None:
+    import unicodedata
+
+    from kzar_ld import build_graph
+
+    src = Path("tests/data/articles/fictional-round-table")
+    target = tmp_path / "a"
+    shutil.copytree(src, target)
+    ann = target / "annotation.yaml"
+    text = ann.read_text(encoding="utf-8")
+    # The definition in NFD, the reference from the event in NFC.
+    nfd = unicodedata.normalize("NFD", "José Ñúñez Peña")
+    text = text.replace("  - id: José Ñúñez Peña", f"  - id: {nfd}", 1)
+    ann.write_text(text, encoding="utf-8")
+    assert nfd in ann.read_text(encoding="utf-8")
+    ds = build_graph(load_article(target))
+    people = {str(s) for s, _, _, _ in ds.quads() if "/person/" in str(s)}
+    assert people == {"https://kzar.example/id/person/jose-nunez-pena", "https://kzar.example/id/person/aliya-seyitqyzy"}
