@@ -53,7 +53,6 @@ def test_several_articles_and_a_custom_base(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["--base", "kzar.example/id/"], "--base 'kzar.example/id/' is not an absolute http(s) IRI"),
-        (["-f", "yaml"], "--format 'yaml' is not one of: turtle, json-ld, nt, nquads, trig, xml"),
         (["-o", "/nonexistent-dir/out.ttl"], "the directory '/nonexistent-dir' does not exist"),
         (["--max-bytes", "100"], "over the 100-byte limit"),
     ],
@@ -63,6 +62,14 @@ def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> Non
     assert result.exit_code == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_unknown_format_is_a_usage_error_listing_the_formats() -> None:
+    result = runner.invoke(app, ["build", EXAMPLE, "-f", "yaml"])
+    assert result.exit_code == 2
+    flat = " ".join(result.stderr.replace("│", " ").split())
+    assert "'yaml' is not one of 'turtle', 'json-ld', 'nt', 'nquads', 'trig', 'xml'" in flat
     assert result.stdout == ""
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from kzar_ld.cli import app, cli_errors
+from kzar_ld.serialization import Format
 
 _EPILOG = """
 Examples:
@@ -28,9 +29,9 @@ def build(
         typer.Argument(help="Article directories (text + annotation.yaml) or annotation files.", show_default=False),
     ],
     format: Annotated[
-        str,
-        typer.Option("--format", "-f", help="turtle, json-ld, nt, nquads, trig or xml.", metavar="FORMAT"),
-    ] = "turtle",
+        Format,
+        typer.Option("--format", "-f", help="The output syntax.", case_sensitive=False),
+    ] = Format.TURTLE,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False),
@@ -45,17 +46,11 @@ def build(
 
     Nothing is written when the graph has SHACL violations: the report goes to stderr, exit code 1.
     """
-    from kzar_ld import Format, build_graph, load_article, serialize, write
-    from kzar_ld.errors import InputError
+    from kzar_ld import build_graph, load_article, serialize, write
     from kzar_ld.iris import validate_base
 
+    fmt = format
     with cli_errors():
-        try:
-            fmt = Format(format)
-        except ValueError:
-            raise InputError(
-                f"--format {format!r} is not one of: {', '.join(f.value for f in Format)}"
-            ) from None
         validate_base(base)
         articles = [load_article(src, max_bytes=max_bytes) for src in sources]
         dataset = build_graph(articles, base=base)
