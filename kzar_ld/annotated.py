@@ -96,16 +96,12 @@ class Article:
     spans: tuple[Span, ...]
     kinds: MappingProxyType[str, str]  # entity id -> section ("people", "places", ...)
     slugs: MappingProxyType[str, str]  # entity id -> IRI slug
+    segments: MappingProxyType[str, str]  # entity id -> IRI segment ("person", "group", ...)
     source: str = ""
 
     def segment(self, entity_id: str) -> str:
         """The IRI segment (``person``, ``org``, ``group``...) of an entity."""
-        kind = self.kinds[entity_id]
-        if kind == "organizations":
-            org = self.entity(entity_id)
-            assert isinstance(org, Organization)
-            return "group" if org.kind.value == "group" else "org"
-        return _SEGMENT[kind]
+        return self.segments[entity_id]
 
     def entity(self, entity_id: str) -> Entity:
         """The annotation record of an entity."""
@@ -157,7 +153,7 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
 
 def resolve(ann: Annotation, where: Located, text: ArticleText) -> Article:
     """Check references and mentions of a parsed annotation against its text."""
-    kinds, slugs = _index(ann, where)
+    kinds, slugs, segments = _index(ann, where)
     checker = _RefChecker(kinds, where)
     _check_refs(ann, checker)
     facts = ann.article
@@ -182,6 +178,7 @@ def resolve(ann: Annotation, where: Located, text: ArticleText) -> Article:
         spans=spans,
         kinds=MappingProxyType(kinds),
         slugs=MappingProxyType(slugs),
+        segments=MappingProxyType(segments),
         source=where.source,
     )
 
@@ -199,9 +196,10 @@ def _reconcile(given: Any, from_text: Any, field: str, what: str, where: Located
     return given if given is not None else from_text
 
 
-def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, str]]:
+def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     kinds: dict[str, str] = {}
     slugs: dict[str, str] = {}
+    segments: dict[str, str] = {}
     seen_slugs: dict[tuple[str, str], str] = {}
     for section in _SEGMENT:
         for i, item in enumerate(getattr(ann, section)):
@@ -220,9 +218,10 @@ def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, s
             seen_slugs[(segment, slug)] = key
             kinds[key] = section
             slugs[key] = slug
+            segments[key] = segment
             if section == "people":
                 _index_roles(item, i, key, where, slugs)
-    return kinds, slugs
+    return kinds, slugs, segments
 
 
 def _index_roles(person: Person, i: int, person_key: str, where: Located, slugs: dict[str, str]) -> None:
