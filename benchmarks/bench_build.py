@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import itertools
 import json
 import resource
 import subprocess
@@ -101,18 +102,17 @@ def main() -> None:
         print(f"  {int(r['articles']):>5} articles: {rate:,.0f} triples/s; "
               f"Turtle {r['triples'] / r['turtle_s']:,.0f}/s, JSON-LD {r['triples'] / r['json-ld_s']:,.0f}/s, "
               f"ours/pyoxigraph Turtle time {r['turtle_s'] / r['ox_turtle_s']:.1f}x")
-    for first, last in zip(rows, rows[1:]):
+    for first, last in itertools.pairwise(rows):
         scale = last["articles"] / first["articles"]
         print(f"\nlinearity, {int(first['articles'])} -> {int(last['articles'])} articles (x{scale:.0f} data):")
         for key in ["build_s"] + [f + "_s" for f in fmts]:
             per_first = first[key] / first["articles"]
             per_last = last[key] / last["articles"]
             print(f"  {key[:-2]:>8}: per-article cost x{per_last / per_first:.2f}")
-    if len(rows) > 1:
-        if "rdflib_turtle_s" in rows[min(1, len(rows) - 1)]:
-            r = rows[min(1, len(rows) - 1)]
-            print(f"\nrdflib's own Turtle serialiser at {int(r['articles'])} articles: "
-                  f"{r['rdflib_turtle_s'] / r['turtle_s']:.0f}x slower than ours")
+    if len(rows) > 1 and "rdflib_turtle_s" in rows[1]:
+        r = rows[1]
+        print(f"\nrdflib's own Turtle serialiser at {int(r['articles'])} articles: "
+              f"{r['rdflib_turtle_s'] / r['turtle_s']:.0f}x slower than ours")
 
 
 if __name__ == "__main__":

@@ -117,7 +117,9 @@ def _text_path(annotation_path: Path, ann: Annotation, where: Located) -> Path:
     if ann.article.text is not None:
         candidate = (folder / ann.article.text).resolve()
         if not candidate.is_relative_to(folder.resolve()):
-            raise where.error(f"article.text {ann.article.text!r} points outside the article's folder", ("article", "text"))
+            raise where.error(
+                f"article.text {ann.article.text!r} points outside the article's folder", ("article", "text")
+            )
         if not candidate.is_file():
             raise where.error(f"article.text {ann.article.text!r} not found beside the annotation", ("article", "text"))
         return candidate
@@ -159,12 +161,16 @@ def resolve(ann: Annotation, where: Located, text: ArticleText) -> Article:
     facts = ann.article
     article_id = facts.id or Path(text.source).stem
     if facts.id is None and not _valid_article_id(article_id):
-        raise where.error(f"text file name {article_id!r} cannot be an article id; set `id:` under `article:`", ("article",))
+        raise where.error(
+            f"text file name {article_id!r} cannot be an article id; set `id:` under `article:`", ("article",)
+        )
 
     date = _reconcile(facts.date_published, text.date_published, "date_published", "date", where)
     headline = _reconcile(facts.headline, text.headline, "headline", "headline", where)
     if date is None:
-        raise where.error("no publication date: the text has no header line; add `date_published:` under `article:`", ("article",))
+        raise where.error(
+            "no publication date: the text has no header line; add `date_published:` under `article:`", ("article",)
+        )
     if headline is None:
         raise where.error("no headline: the text has no header line; add `headline:` under `article:`", ("article",))
     _check_anniversaries(ann, where)
@@ -304,12 +310,16 @@ def _check_refs(ann: Annotation, check: _RefChecker) -> None:
         check(e.anniversary_of, ("events", i, "anniversary_of"), "relations")
         for n, sup in enumerate(e.super_events):
             if ref_id(sup) == e.id:
-                raise check.where.error(f"event {e.id!r} cannot be its own super event", ("events", i, "super_events", n))
+                raise check.where.error(
+                    f"event {e.id!r} cannot be its own super event", ("events", i, "super_events", n)
+                )
     places = {pl.id: pl for pl in ann.places}
     for i, rel in enumerate(ann.relations):
         check.each(rel.parties, ("relations", i, "parties"), "places")
         if len(set(rel.parties)) != 2:
-            raise check.where.error(f"relation {rel.id!r} needs exactly two different parties", ("relations", i, "parties"))
+            raise check.where.error(
+                f"relation {rel.id!r} needs exactly two different parties", ("relations", i, "parties")
+            )
         for n, party in enumerate(rel.parties):
             if places[party].kind is not PlaceKind.COUNTRY:
                 raise check.where.error(
@@ -321,7 +331,9 @@ def _check_refs(ann: Annotation, check: _RefChecker) -> None:
 def _check_anniversaries(ann: Annotation, where: Located) -> None:
     for i, e in enumerate(ann.events):
         if e.anniversary_of is not None and e.ordinal is None:
-            raise where.error(f"event {e.id!r} is an anniversary: give its `ordinal` (e.g. 30)", ("events", i, "anniversary_of"))
+            raise where.error(
+                f"event {e.id!r} is an anniversary: give its `ordinal` (e.g. 30)", ("events", i, "anniversary_of")
+            )
 
 
 def _resolve_mentions(ann: Annotation, where: Located, body: str) -> list[Span]:

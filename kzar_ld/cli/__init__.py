@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 from collections.abc import Iterator
 
 import typer
@@ -79,12 +78,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()
 
 # Each command module registers itself on ``app``; one line per command.
 from kzar_ld.cli import (
     build,  # noqa: F401
     publish,  # noqa: F401
     query,  # noqa: F401
+    validate,  # noqa: F401
 )
-from kzar_ld.cli import validate  # noqa: E402, F401

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kzar_ld.cli import app, cli_errors
-from kzar_ld.sparql import Engine, ResultFormat
 from kzar_ld.rdfio import InputFormat
+from kzar_ld.sparql import Engine, ResultFormat
 
 if TYPE_CHECKING:
     from kzar_ld.sparql import BundledQuery, QueryResult
