@@ -80,7 +80,8 @@ _PROPERTY_TYPES = frozenset(
     {RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
 )
 
-_INTEGER_TYPES = (
+#: Every XML Schema datatype derived from xsd:integer (a triple store may canonicalise them all).
+INTEGER_TYPES = (
     XSD.integer,
     XSD.nonNegativeInteger,
     XSD.positiveInteger,
@@ -110,7 +111,7 @@ _STRING_TYPES = (
 #: the hierarchy: an xsd:integer is a schema:Integer, hence a schema:Number).
 _LITERAL_CLASSES: Mapping[URIRef, URIRef] = {
     **dict.fromkeys(_STRING_TYPES, SCHEMA.Text),
-    **dict.fromkeys(_INTEGER_TYPES, SCHEMA.Integer),
+    **dict.fromkeys(INTEGER_TYPES, SCHEMA.Integer),
     XSD.anyURI: SCHEMA.URL,
     XSD.duration: SCHEMA.Duration,
     XSD.date: SCHEMA.Date,

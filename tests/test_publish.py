@@ -27,6 +27,7 @@ from kzar_ld.mapping import build_graph
 from kzar_ld.namespaces import SCHEMA, XSD
 from kzar_ld.publishing import PublishReport, PublishStatus, derive_query_endpoint, publish
 from kzar_ld.remote import HttpSettings, graph_get, sparql_query
+from kzar_ld.vocab import INTEGER_TYPES
 
 FaultFactory = Callable[..., FaultServer]
 
@@ -38,21 +39,7 @@ SECOND_IRI = DEFAULT_BASE + "article/fictional-round-table"
 FAST = HttpSettings(connect_timeout=0.5, read_timeout=0.5, retries=2, backoff=0.01, max_wait=1.0)
 
 # Every XML Schema type derived from xsd:integer: Oxigraph stores all of them as xsd:integer.
-_INTEGER_TYPES = {
-    XSD.integer,
-    XSD.nonNegativeInteger,
-    XSD.positiveInteger,
-    XSD.nonPositiveInteger,
-    XSD.negativeInteger,
-    XSD.long,
-    XSD.int,
-    XSD.short,
-    XSD.byte,
-    XSD.unsignedLong,
-    XSD.unsignedInt,
-    XSD.unsignedShort,
-    XSD.unsignedByte,
-}
+_INTEGER_TYPES = set(INTEGER_TYPES)
 
 
 def as_stored(graph: Graph) -> Graph:
