@@ -61,8 +61,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from kzar_ld.annotated import ANNOTATION_FILE
 from kzar_ld.errors import InputError, RdfSyntaxError, UnsafeInputError
 from kzar_ld.resources import schemaorg_context
+from kzar_ld.serialization import EXTENSIONS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -93,7 +95,6 @@ _MAX_INLINE_TERMS = 250
 _MAX_XML_ATTRIBUTES = 1000
 _MAX_XML_NAMESPACES = 1000
 
-_ARTICLE_FILE = "annotation.yaml"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -155,17 +156,7 @@ _LABELS = {
     InputFormat.XML: "RDF/XML",
 }
 
-_EXTENSIONS = {
-    ".ttl": InputFormat.TURTLE,
-    ".jsonld": InputFormat.JSON_LD,
-    ".json": InputFormat.JSON_LD,
-    ".nt": InputFormat.NT,
-    ".nq": InputFormat.NQUADS,
-    ".trig": InputFormat.TRIG,
-    ".rdf": InputFormat.XML,
-    ".xml": InputFormat.XML,
-    ".owl": InputFormat.XML,
-}
+_EXTENSIONS = {ext: InputFormat(fmt.value) for ext, fmt in EXTENSIONS.items()}
 
 _OX_FORMATS = {
     InputFormat.TURTLE: ox.RdfFormat.TURTLE,
@@ -274,9 +265,9 @@ def load_inputs(
             continue
         seen.add(resolved)
         if stat.S_ISDIR(info.st_mode):
-            if not (file / _ARTICLE_FILE).is_file():
+            if not (file / ANNOTATION_FILE).is_file():
                 raise InputError(
-                    f"is a directory without {_ARTICLE_FILE}; give an article directory "
+                    f"is a directory without {ANNOTATION_FILE}; give an article directory "
                     "(article text + annotation.yaml) or an RDF file",
                     source=source,
                 )

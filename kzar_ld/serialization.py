@@ -57,7 +57,7 @@ class Format(enum.StrEnum):
     @property
     def extension(self) -> str:
         """The usual file extension, e.g. ``.ttl``."""
-        return _EXTENSIONS[self]
+        return next(ext for ext, fmt in EXTENSIONS.items() if fmt is self)
 
     @property
     def has_graphs(self) -> bool:
@@ -72,10 +72,10 @@ class Format(enum.StrEnum):
         <Format.JSON_LD: 'json-ld'>
         """
         suffix = Path(path).suffix.lower()
-        for fmt, ext in _EXTENSIONS.items():
-            if suffix == ext or suffix in _MORE_EXTENSIONS.get(fmt, ()):
-                return fmt
-        known = ", ".join(sorted({*_EXTENSIONS.values(), *[e for v in _MORE_EXTENSIONS.values() for e in v]}))
+        found = EXTENSIONS.get(suffix)
+        if found is not None:
+            return found
+        known = ", ".join(sorted(EXTENSIONS))
         raise OutputError(f"cannot tell the format from the extension {suffix!r} (known: {known}); use --format")
 
 
@@ -87,15 +87,18 @@ _MEDIA_TYPES = {
     Format.TRIG: "application/trig",
     Format.XML: "application/rdf+xml",
 }
-_EXTENSIONS = {
-    Format.TURTLE: ".ttl",
-    Format.JSON_LD: ".jsonld",
-    Format.NT: ".nt",
-    Format.NQUADS: ".nq",
-    Format.TRIG: ".trig",
-    Format.XML: ".rdf",
+#: File extensions and the syntax each one means (the first one per syntax is its usual one).
+EXTENSIONS: dict[str, Format] = {
+    ".ttl": Format.TURTLE,
+    ".jsonld": Format.JSON_LD,
+    ".json": Format.JSON_LD,
+    ".nt": Format.NT,
+    ".nq": Format.NQUADS,
+    ".trig": Format.TRIG,
+    ".rdf": Format.XML,
+    ".xml": Format.XML,
+    ".owl": Format.XML,
 }
-_MORE_EXTENSIONS = {Format.JSON_LD: (".json",), Format.XML: (".xml", ".owl")}
 _OX_FORMATS = {
     Format.TURTLE: ox.RdfFormat.TURTLE,
     Format.NT: ox.RdfFormat.N_TRIPLES,

@@ -52,7 +52,7 @@ from rdflib.term import Identifier
 from kzar_ld.errors import InputError, QueryError, RemoteError
 from kzar_ld.namespaces import PREFIXES, XSD
 from kzar_ld.resources import resource_files
-from kzar_ld.sparql_results import QueryResult, ResultFormat, canonical_rows, parse_term, term_syntax
+from kzar_ld.sparql_results import QueryResult, ResultFormat, Row, Term, canonical_rows, parse_term, term_syntax
 from kzar_ld.sparql_safety import (
     MAX_QUERY_CHARS,
     ParsedQuery,
@@ -90,13 +90,9 @@ __all__ = [
 ]
 
 
-Term = URIRef | BNode | Literal
-Row = tuple[Term | None, ...]
-Triple = tuple[Term, Term, Term]
 _T = TypeVar("_T")
 
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 
 

@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -32,16 +32,14 @@ if TYPE_CHECKING:
     from rich.table import Table
 
 
-__all__ = ['QueryResult', 'ResultFormat', 'parse_term']
+__all__ = ["QueryResult", "ResultFormat", "parse_term"]
 
+#: An RDF term as rdflib gives it; a result row; a triple of a CONSTRUCT or DESCRIBE result.
 Term = URIRef | BNode | Literal
 Row = tuple[Term | None, ...]
 Triple = tuple[Term, Term, Term]
-_T = TypeVar("_T")
 
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-
 
 
 class ResultFormat(enum.StrEnum):
@@ -457,5 +455,3 @@ def _write_graph(result: QueryResult, fmt: ResultFormat) -> bytes:
         graph = to_canonical_graph(graph)
     target = Format.TURTLE if fmt is ResultFormat.TURTLE else Format.JSON_LD
     return serialize(graph, format=target)
-
-

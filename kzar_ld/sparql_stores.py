@@ -16,7 +16,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, Literal, URIRef, Variable
@@ -27,7 +27,7 @@ from rdflib.term import Identifier, Node
 
 from kzar_ld.errors import InputError, QueryError, RemoteError
 from kzar_ld.namespaces import PREFIXES, RDF, XSD
-from kzar_ld.sparql_results import QueryResult, canonical_rows, term_key
+from kzar_ld.sparql_results import QueryResult, Row, Term, Triple, canonical_rows, term_key
 from kzar_ld.sparql_safety import (
     ParsedQuery,
     QueryKind,
@@ -36,20 +36,7 @@ from kzar_ld.sparql_safety import (
 )
 from kzar_ld.terms import from_oxigraph, to_oxigraph
 
-if TYPE_CHECKING:
-
-    pass
-
-__all__ = ['Engine', 'OxigraphStore', 'QueryStore', 'RdflibStore', 'open_store']
-
-Term = URIRef | BNode | Literal
-Row = tuple[Term | None, ...]
-Triple = tuple[Term, Term, Term]
-_T = TypeVar("_T")
-
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-_SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-
+__all__ = ["Engine", "OxigraphStore", "QueryStore", "RdflibStore", "open_store"]
 
 
 class Engine(enum.StrEnum):
@@ -57,8 +44,6 @@ class Engine(enum.StrEnum):
 
     RDFLIB = "rdflib"
     OXIGRAPH = "oxigraph"
-
-
 
 
 # ---------------------------------------------------------------------------------------------
@@ -749,5 +734,3 @@ def open_store(data: Graph | ox.Store | QueryStore, *, engine: Engine | None = N
             return OxigraphStore.from_rdflib(data)
         return RdflibStore(_rdflib_dataset(data))
     raise InputError(f"cannot query a {type(data).__name__}: give an rdflib Graph or Dataset or a pyoxigraph Store")
-
-
