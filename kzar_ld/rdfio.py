@@ -61,7 +61,6 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
-from kzar_ld.annotated import ANNOTATION_FILE
 from kzar_ld.errors import InputError, RdfSyntaxError, UnsafeInputError
 from kzar_ld.resources import schemaorg_context
 from kzar_ld.serialization import EXTENSIONS
@@ -265,6 +264,8 @@ def load_inputs(
             continue
         seen.add(resolved)
         if stat.S_ISDIR(info.st_mode):
+            from kzar_ld.annotated import ANNOTATION_FILE  # the core loads only for article inputs
+
             if not (file / ANNOTATION_FILE).is_file():
                 raise InputError(
                     f"is a directory without {ANNOTATION_FILE}; give an article directory "

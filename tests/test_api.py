@@ -71,3 +71,17 @@ def test_readme_commands_are_the_ones_ci_and_users_run() -> None:
     assert test_cmd == "python -m pytest"
     ci_lines = [line.strip() for line in Path(".ci/run").read_text(encoding="utf-8").splitlines()]
     assert test_cmd in ci_lines
+
+
+def test_import_loads_heavy_parts_only_on_first_use() -> None:
+    code = (
+        "import sys, kzar_ld\n"
+        "heavy = ['pyshacl', 'requests', 'rdflib.plugins.sparql', 'kzar_ld.sparql', 'kzar_ld.publishing']\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+        "kzar_ld.query\n"
+        "print('kzar_ld.sparql' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, after = done.stdout.splitlines()
+    assert loaded == ""
+    assert after == "True"
