@@ -43,14 +43,13 @@ from kzar_ld.annotation import (
     ref_id,
     walk_mentions,
 )
-from kzar_ld.article import DEFAULT_MAX_BYTES, ArticleText, read_article_text
+from kzar_ld.article import ArticleText, read_article_text
+from kzar_ld.defaults import ANNOTATION_FILE, DEFAULT_MAX_BYTES
 from kzar_ld.errors import AnnotationError, IriError
 from kzar_ld.iris import normalize_name, slugify
 
 __all__ = ["ANNOTATION_FILE", "Article", "Entity", "Span", "load_article"]
 
-#: The annotation's file name inside an article directory.
-ANNOTATION_FILE = "annotation.yaml"
 
 Entity = Person | Organization | Place | Occupation | Event | Relation
 

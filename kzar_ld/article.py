@@ -29,12 +29,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzar_ld.defaults import DEFAULT_MAX_BYTES
 from kzar_ld.errors import ArticleError
 
 __all__ = ["DEFAULT_MAX_BYTES", "ArticleText", "parse_article_text", "read_article_text"]
 
-#: Inputs larger than this are refused before they are read (override per call).
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 _HEADER = re.compile(r"^[ \t]*date[ \t]+(\S+)[ \t]+(\S.*?)[ \t]*$")
 _HEADER_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -133,9 +132,7 @@ def parse_article_text(text: str | bytes, *, source: str = "<text>") -> ArticleT
     for i, ch in enumerate(text):
         if ch == "\x00" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f"):
             line = text.count("\n", 0, i) + 1
-            raise ArticleError(
-                f"control character U+{ord(ch):04X}: not an article text", source=source, line=line
-            )
+            raise ArticleError(f"control character U+{ord(ch):04X}: not an article text", source=source, line=line)
         if 0xD800 <= ord(ch) <= 0xDFFF:
             line = text.count("\n", 0, i) + 1
             raise ArticleError(f"lone surrogate U+{ord(ch):04X}", source=source, line=line)
@@ -152,9 +149,7 @@ def parse_article_text(text: str | bytes, *, source: str = "<text>") -> ArticleT
     if match:
         raw_date, headline = match.group(1), match.group(2)
         if not _HEADER_DATE.match(raw_date):
-            raise ArticleError(
-                f"header date {raw_date!r} is not YYYY-MM-DD", source=source, line=1
-            )
+            raise ArticleError(f"header date {raw_date!r} is not YYYY-MM-DD", source=source, line=1)
         try:
             date = dt.date.fromisoformat(raw_date)
         except ValueError as exc:

@@ -24,12 +24,11 @@ from urllib.parse import quote
 
 import pyoxigraph
 
+from kzar_ld.defaults import DEFAULT_BASE
 from kzar_ld.errors import IriError
 
 __all__ = ["DEFAULT_BASE", "IriMinter", "check_iri", "normalize_name", "slugify", "validate_base"]
 
-#: The default base: a reserved placeholder, to be replaced by a real, dereferenceable one.
-DEFAULT_BASE = "https://kzar.example/id/"
 
 # Russian and Kazakh Cyrillic, romanised in the spirit of Kazakhstan's 2021 Latin alphabet
 # and common Russian practice; lower case only (the input is lower-cased first).

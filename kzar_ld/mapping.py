@@ -309,9 +309,7 @@ class _ArticleMapper:
             self.text(s, KZAR.derivation, e.implied)
 
     def relations(self) -> None:
-        derived_years = {
-            e.anniversary_of: e for e in self.a.annotation.events if e.anniversary_of is not None
-        }
+        derived_years = {e.anniversary_of: e for e in self.a.annotation.events if e.anniversary_of is not None}
         for rel in self.a.annotation.relations:
             s = self.ref(rel.id)
             self.add(s, RDF.type, KZAR.DiplomaticRelation)

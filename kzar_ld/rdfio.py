@@ -46,7 +46,6 @@ Example:
 
 from __future__ import annotations
 
-import enum
 import json
 import os
 import re
@@ -61,9 +60,10 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+from kzar_ld.defaults import DEFAULT_MAX_BYTES
 from kzar_ld.errors import InputError, RdfSyntaxError, UnsafeInputError
+from kzar_ld.formats import Format
 from kzar_ld.resources import schemaorg_context
-from kzar_ld.serialization import EXTENSIONS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -74,8 +74,6 @@ __all__ = [
     "parse_rdf",
 ]
 
-#: The largest input read, in bytes; every reading function takes ``max_bytes=`` to change it.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 #: The deepest nesting of JSON values (JSON-LD) or XML elements (RDF/XML) accepted. Our own
 #: output nests a handful of levels; pyoxigraph's JSON-LD parser crashes near 5,000.
@@ -98,64 +96,8 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
-class InputFormat(enum.StrEnum):
-    """An RDF syntax kzar_ld can read. The value is the CLI spelling (``--input-format``).
-
-    >>> InputFormat("json-ld").label
-    'JSON-LD'
-    """
-
-    TURTLE = "turtle"
-    JSON_LD = "json-ld"
-    NT = "nt"
-    NQUADS = "nquads"
-    TRIG = "trig"
-    XML = "xml"
-
-    @property
-    def label(self) -> str:
-        """The syntax's usual name, for messages: ``Turtle``, ``RDF/XML``...
-
-        >>> InputFormat.XML.label
-        'RDF/XML'
-        """
-        return _LABELS[self]
-
-    @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> InputFormat:
-        """Guess the syntax from a file name's extension (case does not matter).
-
-        >>> InputFormat.from_path("article.TTL")
-        <InputFormat.TURTLE: 'turtle'>
-        >>> InputFormat.from_path("notes.txt")
-        Traceback (most recent call last):
-        ...
-        kzar_ld.errors.InputError: notes.txt: cannot tell the RDF syntax from the extension ...
-        """
-        suffix = Path(path).suffix.lower()
-        found = _EXTENSIONS.get(suffix)
-        if found is None:
-            known = ", ".join(sorted(_EXTENSIONS))
-            *first, last = (f.value for f in cls)
-            names = f"{', '.join(first)} or {last}"
-            raise InputError(
-                f"cannot tell the RDF syntax from the extension {suffix!r} (known: {known}); "
-                f"rename the file or name the syntax (--input-format {names})",
-                source=os.fspath(path),
-            )
-        return found
-
-
-_LABELS = {
-    InputFormat.TURTLE: "Turtle",
-    InputFormat.JSON_LD: "JSON-LD",
-    InputFormat.NT: "N-Triples",
-    InputFormat.NQUADS: "N-Quads",
-    InputFormat.TRIG: "TriG",
-    InputFormat.XML: "RDF/XML",
-}
-
-_EXTENSIONS = {ext: InputFormat(fmt.value) for ext, fmt in EXTENSIONS.items()}
+#: The syntaxes read are the syntaxes written: one enum (kept under this name too).
+InputFormat = Format
 
 _OX_FORMATS = {
     InputFormat.TURTLE: ox.RdfFormat.TURTLE,
@@ -251,34 +193,32 @@ def load_inputs(
     """
     if isinstance(paths, str | os.PathLike):
         raise TypeError("load_inputs() takes a sequence of paths, not a single path")
-    merged = Dataset()
-    owners: dict[Node, str] = {}
-    seen: set[Path] = set()
-    for raw in paths:
-        source = os.fspath(raw)
-        _refuse_url(source)
-        file = Path(source)
-        info = _stat(file, source=source)
-        resolved = file.resolve()
-        if resolved in seen:
-            continue
-        seen.add(resolved)
-        if stat.S_ISDIR(info.st_mode):
-            from kzar_ld.annotated import ANNOTATION_FILE  # the core loads only for article inputs
+    # The reader is the pipeline without validation: each input becomes N-Quads, then one dataset.
+    from kzar_ld.pipeline import Settings, expand_sources, run
+    from kzar_ld.serialization import nquads_to_dataset
 
-            if not (file / ANNOTATION_FILE).is_file():
+    for raw in paths:
+        _refuse_url(os.fspath(raw))
+    sources = expand_sources(paths, rdf=True, input_format=None if input_format is None else input_format.value)
+    settings = (
+        Settings(validate=False, max_bytes=max_bytes)
+        if base is None
+        else Settings(base=base, validate=False, max_bytes=max_bytes)
+    )
+    chunks: list[bytes] = []
+    owners: dict[str, str] = {}
+    for outcome in run(sources, settings=settings, fail_fast=True):
+        if outcome.failure is not None:
+            raise outcome.failure.to_error()
+        for name in outcome.graphs:
+            if name and name in owners:
                 raise InputError(
-                    f"is a directory without {ANNOTATION_FILE}; give an article directory "
-                    "(article text + annotation.yaml) or an RDF file",
-                    source=source,
+                    f"holds the graph <{name}> that {owners[name]} also holds; give each graph once",
+                    source=outcome.source.path,
                 )
-            part = _build_article(file, base=base)
-        elif input_format is None and file.suffix.lower() in (".yaml", ".yml"):
-            part = _build_article(file, base=base)
-        else:
-            part = load_rdf(source, format=input_format, max_bytes=max_bytes)
-        _merge(part, into=merged, source=source, owners=owners)
-    return merged
+            owners[name] = outcome.source.path
+        chunks.append(outcome.nquads)
+    return nquads_to_dataset(chunks, default_union=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,35 +272,6 @@ def _read_capped(file: Path, info: os.stat_result, *, source: str, max_bytes: in
             source=source,
         )
     return data
-
-
-def _build_article(path: Path, *, base: str | None) -> Dataset:
-    # Imported here: the article pipeline is heavier than RDF reading and needs none of it.
-    from kzar_ld import build_graph, load_article
-
-    article = load_article(path)
-    return build_graph(article) if base is None else build_graph(article, base=base)
-
-
-def _merge(part: Dataset, *, into: Dataset, source: str, owners: dict[Node, str]) -> None:
-    targets: dict[Node, Graph] = {}
-    for graph in part.graphs():
-        name = graph.identifier
-        if name == DATASET_DEFAULT_GRAPH_ID:
-            targets[name] = into.default_graph
-            continue
-        previous = owners.get(name)
-        if previous is not None:
-            raise InputError(
-                f"holds the graph <{name}> that {previous} also holds; give each graph once",
-                source=source,
-            )
-        owners[name] = source
-        targets[name] = into.graph(name)
-    into.addN(
-        (s, p, o, targets[DATASET_DEFAULT_GRAPH_ID if g is None else g])
-        for s, p, o, g in part.quads((None, None, None, None))
-    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -130,22 +130,10 @@ class HttpSettings:
             value = getattr(self, name)
             if not _is_number(value) or not (0 <= value < math.inf):
                 raise InputError(f"{name} must be a non-negative number of seconds, not {value!r}")
-        if (
-            isinstance(self.retries, bool)
-            or not isinstance(self.retries, int)
-            or not 0 <= self.retries <= 20
-        ):
-            raise InputError(
-                f"retries must be a whole number between 0 and 20, not {self.retries!r}"
-            )
-        if (
-            isinstance(self.max_body_bytes, bool)
-            or not isinstance(self.max_body_bytes, int)
-            or self.max_body_bytes < 1
-        ):
-            raise InputError(
-                f"max_body_bytes must be a positive whole number, not {self.max_body_bytes!r}"
-            )
+        if isinstance(self.retries, bool) or not isinstance(self.retries, int) or not 0 <= self.retries <= 20:
+            raise InputError(f"retries must be a whole number between 0 and 20, not {self.retries!r}")
+        if isinstance(self.max_body_bytes, bool) or not isinstance(self.max_body_bytes, int) or self.max_body_bytes < 1:
+            raise InputError(f"max_body_bytes must be a positive whole number, not {self.max_body_bytes!r}")
         _check_credentials(self.user, self.password, self.token)
 
     @classmethod
@@ -226,8 +214,7 @@ def _check_credentials(user: str | None, password: str | None, token: str | None
     # Messages name the variables, never the values.
     if token is not None and (user is not None or password is not None):
         raise InputError(
-            f"give either a user and password ({ENV_USER}/{ENV_PASSWORD}) "
-            f"or a token ({ENV_TOKEN}), not both"
+            f"give either a user and password ({ENV_USER}/{ENV_PASSWORD}) or a token ({ENV_TOKEN}), not both"
         )
     if password is not None and user is None:
         raise InputError(f"a password is set but no user: set {ENV_USER} too")
@@ -268,8 +255,7 @@ class HttpResponse:
             return self.body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise RemoteError(
-                f"{self.url}: the store's answer is not UTF-8 (byte {exc.start}); "
-                "it may be cut off or corrupt",
+                f"{self.url}: the store's answer is not UTF-8 (byte {exc.start}); it may be cut off or corrupt",
                 url=self.url,
                 status=self.status,
             ) from exc
@@ -394,9 +380,7 @@ def sparql_query(
         body = query.encode("utf-8")
         content_type = "application/sparql-query; charset=utf-8"
     headers = {"Content-Type": content_type, "Accept": accept}
-    return _request(
-        "POST", endpoint, body=body, headers=headers, settings=settings, session=session
-    )
+    return _request("POST", endpoint, body=body, headers=headers, settings=settings, session=session)
 
 
 def graph_put(
@@ -442,9 +426,7 @@ def graph_get(
     """
     check_endpoint(store, what="store URL")
     url = graph_url(store, graph)
-    return _request(
-        "GET", url, body=None, headers={"Accept": accept}, settings=settings, session=session
-    )
+    return _request("GET", url, body=None, headers={"Accept": accept}, settings=settings, session=session)
 
 
 def graph_delete(
@@ -496,9 +478,7 @@ def count_triples(
         raise InputError(f"graph {graph!r} is not a valid absolute IRI ({exc})") from exc
     # The IRI passed a strict IRI parser, so it cannot close the <...> and inject SPARQL.
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    response = sparql_query(
-        endpoint, query, accept=_SPARQL_JSON, settings=settings, session=session
-    )
+    response = sparql_query(endpoint, query, accept=_SPARQL_JSON, settings=settings, session=session)
     if response.media_type not in (_SPARQL_JSON, "application/json"):
         raise RemoteError(
             f"{response.url}: expected SPARQL JSON results, got "
@@ -586,8 +566,7 @@ def _request(
                 )
             except requests.exceptions.SSLError as exc:
                 raise RemoteError(
-                    f"{method} {current}: TLS failed ({_cause(exc)}); "
-                    "check the certificate or the URL's scheme",
+                    f"{method} {current}: TLS failed ({_cause(exc)}); check the certificate or the URL's scheme",
                     url=current,
                 ) from exc
             except requests.exceptions.ReadTimeout as exc:
@@ -614,14 +593,11 @@ def _request(
                         url=current,
                     ) from exc
                 raise RemoteError(
-                    f"{method} {current}: cannot connect ({reason}){tried}; "
-                    "is the store running at that address?",
+                    f"{method} {current}: cannot connect ({reason}){tried}; is the store running at that address?",
                     url=current,
                 ) from exc
             except requests.exceptions.RequestException as exc:
-                raise RemoteError(
-                    f"{method} {current}: request failed ({_cause(exc)})", url=current
-                ) from exc
+                raise RemoteError(f"{method} {current}: request failed ({_cause(exc)})", url=current) from exc
 
             with response:
                 status = response.status_code
@@ -643,15 +619,12 @@ def _request(
                     if attempt < settings.retries:
                         # The store's Retry-After wins when it asks for longer than our backoff.
                         delay = max(_backoff(settings, attempt), asked or 0.0)
-                        log.warning(
-                            "%s %s: HTTP %d; retrying in %.2f s", method, current, status, delay
-                        )
+                        log.warning("%s %s: HTTP %d; retrying in %.2f s", method, current, status, delay)
                         time.sleep(delay)
                         attempt += 1
                         continue
                     raise RemoteError(
-                        f"{method} {current}: {_status_line(response)}"
-                        f"{_attempts(attempt + 1)}{_said(excerpt)}",
+                        f"{method} {current}: {_status_line(response)}{_attempts(attempt + 1)}{_said(excerpt)}",
                         url=current,
                         status=status,
                     )
@@ -690,9 +663,7 @@ def _follow(method: str, current: str, response: requests.Response, hops: int) -
     target = urljoin(current, location)
     shown = _strip_userinfo(target)
     if hops > _MAX_REDIRECTS:
-        raise RemoteError(
-            f"{method} {current}: more than {_MAX_REDIRECTS} redirects", url=current, status=status
-        )
+        raise RemoteError(f"{method} {current}: more than {_MAX_REDIRECTS} redirects", url=current, status=status)
     if _origin(target) != _origin(current):
         raise RemoteError(
             f"{method} {current}: HTTP {status} redirect to another origin ({shown}) refused; "
@@ -734,8 +705,7 @@ def _read_body(method: str, url: str, response: requests.Response, settings: Htt
             buffer += chunk
             if len(buffer) > cap:
                 raise RemoteError(
-                    f"{method} {url}: the answer exceeds the {cap}-byte cap; "
-                    "raise max_body_bytes or ask for less",
+                    f"{method} {url}: the answer exceeds the {cap}-byte cap; raise max_body_bytes or ask for less",
                     url=url,
                     status=response.status_code,
                 )
@@ -797,9 +767,7 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, seconds)
 
 
-def _credentials_message(
-    method: str, url: str, response: requests.Response, settings: HttpSettings
-) -> str:
+def _credentials_message(method: str, url: str, response: requests.Response, settings: HttpSettings) -> str:
     status = response.status_code
     head = f"{method} {url}: {_status_line(response)}"
     if settings.auth_scheme is None:
@@ -811,9 +779,7 @@ def _credentials_message(
     if status == 401:
         scheme = settings.auth_scheme
         return f"{head}: the store rejected the {scheme} credentials (from {which}); check them"
-    return (
-        f"{head}: the credentials (from {which}) are not allowed to do this; ask for write access"
-    )
+    return f"{head}: the credentials (from {which}) are not allowed to do this; ask for write access"
 
 
 def _said(excerpt: str) -> str:
@@ -827,10 +793,7 @@ def _attempts(n: int) -> str:
 def _write_state(method: str) -> str:
     if method not in _WRITE_METHODS:
         return ""
-    return (
-        "; whether the store applied the change is unknown, "
-        "and re-running is safe (PUT replaces the graph)"
-    )
+    return "; whether the store applied the change is unknown, and re-running is safe (PUT replaces the graph)"
 
 
 def _never_connected(exc: BaseException) -> bool:

@@ -18,13 +18,12 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import enum
 import os
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
@@ -33,72 +32,23 @@ from rdflib.term import Node
 
 from kzar_ld._gc import paused_gc
 from kzar_ld.errors import OutputError
+from kzar_ld.formats import Format
 from kzar_ld.namespaces import PREFIXES, RDF, SCHEMA
 from kzar_ld.terms import to_oxigraph
 
-__all__ = ["Format", "serialize", "sorted_quads", "to_oxigraph", "write"]
+__all__ = [
+    "Format",
+    "atomic_output",
+    "graph_names",
+    "nquads_to_dataset",
+    "nquads_to_trig",
+    "serialize",
+    "sorted_quads",
+    "to_oxigraph",
+    "write",
+]
 
 
-class Format(enum.StrEnum):
-    """An output syntax. The value is the CLI spelling."""
-
-    TURTLE = "turtle"
-    JSON_LD = "json-ld"
-    NT = "nt"
-    NQUADS = "nquads"
-    TRIG = "trig"
-    XML = "xml"
-
-    @property
-    def media_type(self) -> str:
-        """The media type, e.g. ``text/turtle``."""
-        return _MEDIA_TYPES[self]
-
-    @property
-    def extension(self) -> str:
-        """The usual file extension, e.g. ``.ttl``."""
-        return next(ext for ext, fmt in EXTENSIONS.items() if fmt is self)
-
-    @property
-    def has_graphs(self) -> bool:
-        """Whether the syntax keeps named graphs (N-Quads, TriG)."""
-        return self in (Format.NQUADS, Format.TRIG)
-
-    @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Format:
-        """Guess the format from a file name's extension.
-
-        >>> Format.from_path("out.jsonld")
-        <Format.JSON_LD: 'json-ld'>
-        """
-        suffix = Path(path).suffix.lower()
-        found = EXTENSIONS.get(suffix)
-        if found is not None:
-            return found
-        known = ", ".join(sorted(EXTENSIONS))
-        raise OutputError(f"cannot tell the format from the extension {suffix!r} (known: {known}); use --format")
-
-
-_MEDIA_TYPES = {
-    Format.TURTLE: "text/turtle",
-    Format.JSON_LD: "application/ld+json",
-    Format.NT: "application/n-triples",
-    Format.NQUADS: "application/n-quads",
-    Format.TRIG: "application/trig",
-    Format.XML: "application/rdf+xml",
-}
-#: File extensions and the syntax each one means (the first one per syntax is its usual one).
-EXTENSIONS: dict[str, Format] = {
-    ".ttl": Format.TURTLE,
-    ".jsonld": Format.JSON_LD,
-    ".json": Format.JSON_LD,
-    ".nt": Format.NT,
-    ".nq": Format.NQUADS,
-    ".trig": Format.TRIG,
-    ".rdf": Format.XML,
-    ".xml": Format.XML,
-    ".owl": Format.XML,
-}
 _OX_FORMATS = {
     Format.TURTLE: ox.RdfFormat.TURTLE,
     Format.NT: ox.RdfFormat.N_TRIPLES,
@@ -270,6 +220,88 @@ def _absolute_iris(text: bytes, base: str) -> bytes:
     return b"\n".join([*lines[:n_head], *[_TOKEN.sub(fix, line) for line in lines[n_head:]]])
 
 
+def nquads_to_dataset(chunks: Iterable[bytes], *, default_union: bool = True) -> Dataset:
+    """A dataset holding the statements of N-Quads documents, as we write them.
+
+    Lexical forms and datatypes are kept exactly; blank node labels are kept as written.
+    ``default_union``: whether the dataset's default graph reads as the union of its graphs.
+
+    >>> ds = nquads_to_dataset([b'<http://x.example/a> <http://x.example/b> "1" <http://x.example/g> .\n'])
+    >>> len(ds)
+    1
+    """
+    from kzar_ld.terms import from_oxigraph
+
+    dataset = Dataset(default_union=default_union)
+    graphs: dict[Any, Graph] = {}
+
+    def target(name: Any) -> Graph:
+        graph = graphs.get(name)
+        if graph is None:
+            graph = dataset.default_graph if isinstance(name, ox.DefaultGraph) else dataset.graph(from_oxigraph(name))
+            graphs[name] = graph
+        return graph
+
+    with paused_gc():
+        for chunk in chunks:
+            dataset.addN(
+                (from_oxigraph(q.subject), from_oxigraph(q.predicate), from_oxigraph(q.object), target(q.graph_name))
+                for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
+            )
+    return dataset
+
+
+def nquads_to_trig(nquads: bytes, *, header: bool = True) -> bytes:
+    """The TriG of N-Quads written by :func:`serialize`, in the same statement order.
+
+    With ``header=False`` the ``@base``/``@prefix`` lines are left out, so that the TriG of
+    several articles, each converted on its own, concatenates into one valid document (the same
+    bytes :func:`serialize` writes for them together, when their base is the same).
+    """
+    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    base = _base_of_ox(quads)
+    options: dict[str, Any] = {"prefixes": dict(PREFIXES)}
+    if base is not None:
+        options["base_iri"] = base
+    text = _ox_bytes(quads, Format.TRIG, **options)
+    if base is not None:
+        text = _absolute_iris(text, base)
+    if header:
+        return text
+    lines = text.split(b"\n")
+    n_head = 0
+    while n_head < len(lines) and lines[n_head].startswith((b"@prefix ", b"@base ")):
+        n_head += 1
+    return b"\n".join(lines[n_head:])
+
+
+def _base_of_ox(quads: list[ox.Quad]) -> str | None:
+    article_type = str(SCHEMA.NewsArticle)
+    for q in quads:
+        s = q.subject
+        if (
+            q.predicate.value == str(RDF.type)
+            and isinstance(q.object, ox.NamedNode)
+            and q.object.value == article_type
+            and "/article/" in s.value
+        ):
+            return s.value.rsplit("/article/", 1)[0] + "/"
+    return None
+
+
+def graph_names(data: Graph) -> tuple[str, ...]:
+    """The names of a dataset's non-empty graphs, sorted (``""`` for the default graph).
+
+    >>> from kzar_ld import build_graph, load_article
+    >>> graph_names(build_graph(load_article("examples/kazinform-2023-08-24")))
+    ('https://kzar.example/id/article/000_b748ee61ec8ac40c',)
+    """
+    if not isinstance(data, Dataset):
+        return ("",) if len(data) else ()
+    names = {_graph_name(g) for _, _, _, g in data.quads((None, None, None, None))}
+    return tuple(sorted("" if n is None else str(n) for n in names))
+
+
 def write(
     data: Graph,
     path: str | os.PathLike[str],
@@ -283,7 +315,31 @@ def write(
     file behind. ``protect`` lists input files that must never be overwritten.
     """
     target = Path(path)
-    fmt = format if format is not None else Format.from_path(target)
+    fmt = format if format is not None else Format.from_path(target, writing=True)
+    with atomic_output(target, protect=protect) as stream:
+        stream.write(serialize(data, format=fmt))
+    return target
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | os.PathLike[str], *, protect: Iterable[str | os.PathLike[str]] = ()
+) -> Iterator[BinaryIO]:
+    """A binary stream that replaces ``path`` when the block ends, or leaves it untouched.
+
+    The stream is a temporary file in the same folder; on a normal exit it is flushed, synced
+    and renamed over ``path`` (keeping the old file's permissions); on an exception (or a kill)
+    ``path`` is as it was and the temporary file is removed. ``protect`` lists input files that
+    ``path`` must not be.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with atomic_output(folder / "out.nq") as out:
+    ...     _ = out.write(b"")
+    >>> sorted(p.name for p in folder.iterdir())
+    ['out.nq']
+    """
+    target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"cannot write {str(target)!r}: the directory {str(folder)!r} does not exist")
@@ -293,14 +349,13 @@ def write(
         with contextlib.suppress(OSError):
             if target.exists() and os.path.samefile(target, p):
                 raise OutputError(f"refusing to overwrite the input file {str(target)!r} with the output")
-    payload = serialize(data, format=fmt)
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write in {str(folder)!r}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         if target.exists():
@@ -317,4 +372,3 @@ def write(
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {str(target)!r}: {exc.strerror}") from exc
         raise
-    return target

@@ -44,6 +44,7 @@ from rdflib.query import Result
 from rdflib.term import IdentifiedNode, Identifier, Node
 
 from kzar_ld.errors import NotConformingError
+from kzar_ld.formats import ReportFormat
 from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 from kzar_ld.resources import resource_files
 from kzar_ld.terms import from_oxigraph, to_oxigraph
@@ -114,20 +115,6 @@ class Severity(enum.Enum):
         return list(Severity).index(self)
 
 
-class ReportFormat(enum.StrEnum):
-    """How a report is written: for a terminal, as the SHACL report graph, or for machines.
-
-    The value is the CLI spelling (``kzar-ld validate --format``).
-
-    >>> ReportFormat("json")
-    <ReportFormat.JSON: 'json'>
-    """
-
-    TEXT = "text"
-    TURTLE = "turtle"
-    JSON = "json"
-
-
 ResultPath = URIRef | Path
 
 
@@ -165,6 +152,20 @@ class ValidationResult:
         """Whether this result makes the graph non-conforming."""
         return self.severity is Severity.VIOLATION
 
+    def summary(self) -> str:
+        """One line: the node (by name when it has one), the path, the message.
+
+        >>> ValidationResult(severity=Severity.WARNING, focus_node=URIRef("https://kzar.example/id/place/x"),
+        ...     focus_name="X", result_path=SCHEMA.name, value=None, message="No name.",
+        ...     source_shape=URIRef(KZSH) + "PlaceName", constraint_component=SH.MinCountConstraintComponent,
+        ...     graph=None).summary()
+        '<https://kzar.example/id/place/x> "X" schema:name: No name.'
+        """
+        where = _node_label(self.focus_node, self.focus_name)
+        if self.result_path is not None:
+            where += f" {_path_text(self.result_path)}"
+        return f"{where}: {self.message}"
+
     def sort_key(self) -> tuple[str, int, str, str, str, str, str, str]:
         """A stable order: graph, severity, focus node, path, shape, component, value, message."""
         return (
@@ -190,6 +191,21 @@ class ValidationReport:
 
     results: tuple[ValidationResult, ...]
     graphs: tuple[IdentifiedNode | None, ...] = ()
+
+    @classmethod
+    def merge(cls, reports: Iterable[ValidationReport]) -> ValidationReport:
+        """One report for several validations (of different graphs): the same as validating them together.
+
+        >>> ValidationReport.merge([ValidationReport(results=(), graphs=(None,))] * 2).graphs
+        (None,)
+        """
+        results: list[ValidationResult] = []
+        graphs: set[IdentifiedNode | None] = set()
+        for report in reports:
+            results.extend(report.results)
+            graphs.update(report.graphs)
+        ordered = sorted(graphs, key=lambda g: (g is not None, "" if g is None else str(g)))
+        return cls(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=tuple(ordered))
 
     @property
     def conforms(self) -> bool:

@@ -95,7 +95,6 @@ _T = TypeVar("_T")
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-
 # ---------------------------------------------------------------------------------------------
 # Running a query
 
@@ -629,4 +628,3 @@ def parse_binding(text: str) -> tuple[str, Term]:
             f"--bind {text!r} is not NAME=VALUE, e.g. --bind person=https://kzar.example/id/person/kairat-umarov"
         )
     return name, parse_term(value, name=f"value of ?{name}")
-

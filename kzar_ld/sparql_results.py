@@ -9,7 +9,6 @@ Example:
 from __future__ import annotations
 
 import csv
-import enum
 import io
 import json
 import re
@@ -22,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from kzar_ld.errors import InputError, QueryError
+from kzar_ld.formats import ResultFormat
 from kzar_ld.namespaces import PREFIXES, XSD
 from kzar_ld.sparql_safety import (
     QueryKind,
@@ -40,69 +40,6 @@ Row = tuple[Term | None, ...]
 Triple = tuple[Term, Term, Term]
 
 _SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-
-
-class ResultFormat(enum.StrEnum):
-    """How a result is written. The value is the CLI spelling.
-
-    Rows and booleans (SELECT, ASK): ``table``, ``csv``, ``tsv``, ``json`` (SPARQL 1.1 Query
-    Results JSON), ``xml`` (SPARQL Query Results XML). Graphs (CONSTRUCT, DESCRIBE): ``turtle``,
-    ``json-ld``.
-
-    >>> ResultFormat.JSON.media_type
-    'application/sparql-results+json'
-    >>> ResultFormat.default_for(QueryKind.CONSTRUCT)
-    <ResultFormat.TURTLE: 'turtle'>
-    """
-
-    TABLE = "table"
-    CSV = "csv"
-    TSV = "tsv"
-    JSON = "json"
-    XML = "xml"
-    TURTLE = "turtle"
-    JSON_LD = "json-ld"
-
-    @property
-    def media_type(self) -> str:
-        """The media type of the written result."""
-        return _RESULT_MEDIA_TYPES[self]
-
-    @property
-    def for_graphs(self) -> bool:
-        """Whether this format writes graphs (CONSTRUCT, DESCRIBE) rather than rows."""
-        return self in (ResultFormat.TURTLE, ResultFormat.JSON_LD)
-
-    def check(self, kind: QueryKind) -> None:
-        """Raise :class:`~kzar_ld.errors.InputError` if this format cannot write ``kind``.
-
-        >>> from kzar_ld.sparql_safety import QueryKind
-        >>> ResultFormat.TURTLE.check(QueryKind.SELECT)
-        Traceback (most recent call last):
-        ...
-        kzar_ld.errors.InputError: a SELECT result cannot be written as turtle; choose one of ...
-        """
-        if kind.returns_graph != self.for_graphs:
-            allowed = ", ".join(f.value for f in ResultFormat if f.for_graphs == kind.returns_graph)
-            raise InputError(f"a {kind.value} result cannot be written as {self.value}; choose one of {allowed}")
-
-    @classmethod
-    def default_for(cls, kind: QueryKind, *, terminal: bool = False) -> ResultFormat:
-        """The format used when none is asked for: a table on a terminal, CSV in a pipe."""
-        if kind.returns_graph:
-            return cls.TURTLE
-        return cls.TABLE if terminal else cls.CSV
-
-
-_RESULT_MEDIA_TYPES = {
-    ResultFormat.TABLE: "text/plain",
-    ResultFormat.CSV: "text/csv",
-    ResultFormat.TSV: "text/tab-separated-values",
-    ResultFormat.JSON: "application/sparql-results+json",
-    ResultFormat.XML: "application/sparql-results+xml",
-    ResultFormat.TURTLE: "text/turtle",
-    ResultFormat.JSON_LD: "application/ld+json",
-}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ Example:
 
 from __future__ import annotations
 
-import enum
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -26,6 +25,7 @@ from rdflib.plugins.sparql.sparql import QueryContext
 from rdflib.term import Identifier, Node
 
 from kzar_ld.errors import InputError, QueryError, RemoteError
+from kzar_ld.formats import Engine
 from kzar_ld.namespaces import PREFIXES, RDF, XSD
 from kzar_ld.sparql_results import QueryResult, Row, Term, Triple, canonical_rows, term_key
 from kzar_ld.sparql_safety import (
@@ -37,13 +37,6 @@ from kzar_ld.sparql_safety import (
 from kzar_ld.terms import from_oxigraph, to_oxigraph
 
 __all__ = ["Engine", "OxigraphStore", "QueryStore", "RdflibStore", "open_store"]
-
-
-class Engine(enum.StrEnum):
-    """The SPARQL engine that evaluates local queries. The value is the CLI spelling."""
-
-    RDFLIB = "rdflib"
-    OXIGRAPH = "oxigraph"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,6 +234,9 @@ class RdflibStore:
         )
 
 
+_XSD_STRING = str(XSD.string)
+
+
 class OxigraphStore:
     """pyoxigraph's SPARQL engine over in-memory ``pyoxigraph.Store`` objects.
 
@@ -295,6 +291,33 @@ class OxigraphStore:
         typed: dict[tuple[str, Literal], None] = {}
         store = ox.Store()
         store.bulk_extend(_oxigraph_quads(data, typed))
+        return cls._merged(store, typed)
+
+    @classmethod
+    def from_nquads(cls, chunks: Iterable[bytes]) -> OxigraphStore:
+        """Load N-Quads documents (each article's, as the pipeline writes them) straight into new stores.
+
+        The same stores as :meth:`from_rdflib` makes, without building rdflib terms for the data.
+
+        >>> quad = b'<http://x.example/a> <http://x.example/b> "1" <http://x.example/g> .\n'
+        >>> sorted(OxigraphStore.from_nquads([quad]).graph_names())
+        ['http://x.example/g']
+        """
+        typed: dict[tuple[str, Literal], None] = {}
+        store = ox.Store()
+        for chunk in chunks:
+            quads = list(ox.parse(chunk, format=ox.RdfFormat.N_QUADS))
+            for quad in quads:
+                value = quad.object
+                if isinstance(value, ox.Literal) and not value.language and value.datatype.value != _XSD_STRING:
+                    literal = from_oxigraph(value)
+                    assert isinstance(literal, Literal)
+                    typed[(quad.predicate.value, literal)] = None
+            store.bulk_extend(quads)
+        return cls._merged(store, typed)
+
+    @classmethod
+    def _merged(cls, store: ox.Store, typed: dict[tuple[str, Literal], None]) -> OxigraphStore:
         # The merging is done by Oxigraph: into the default graph, then copied as N-Triples.
         store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         union = ox.Store()

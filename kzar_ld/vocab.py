@@ -76,9 +76,7 @@ _URL: URIRef = SCHEMA.URL
 _SCHEMA_NS = str(SCHEMA)
 
 _CLASS_TYPES = frozenset({RDFS.Class, OWL.Class})
-_PROPERTY_TYPES = frozenset(
-    {RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
-)
+_PROPERTY_TYPES = frozenset({RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty})
 
 #: Every XML Schema datatype derived from xsd:integer (a triple store may canonicalise them all).
 INTEGER_TYPES = (
@@ -289,9 +287,7 @@ def _shipped_triples() -> Iterator[ox.Triple]:
             yield quad.triple
 
 
-def _closure(
-    nodes: Iterable[URIRef], edges: Mapping[URIRef, set[URIRef]]
-) -> dict[URIRef, frozenset[URIRef]]:
+def _closure(nodes: Iterable[URIRef], edges: Mapping[URIRef, set[URIRef]]) -> dict[URIRef, frozenset[URIRef]]:
     # Reflexive-transitive closure by a walk from each class; the hierarchy has ~1,100 classes
     # and is shallow, so this is a few milliseconds and handles equivalence cycles for free.
     result: dict[URIRef, frozenset[URIRef]] = {}
@@ -501,9 +497,7 @@ class _Checker:
             )
         ]
 
-    def _report(
-        self, kind: VocabProblemKind, s: Node, p: URIRef, o: Node | None, message: str
-    ) -> None:
+    def _report(self, kind: VocabProblemKind, s: Node, p: URIRef, o: Node | None, message: str) -> None:
         self.problems.setdefault((s, p, o, kind), message)
 
     # existence -------------------------------------------------------------------------------
@@ -576,8 +570,7 @@ class _Checker:
             asserted |= self.vocab.individuals.get(node, frozenset())
         result: frozenset[URIRef] | None = None
         if asserted and not any(
-            self.vocab.vocabulary_of(cls) is not None and not self.vocab.is_known(cls)
-            for cls in asserted
+            self.vocab.vocabulary_of(cls) is not None and not self.vocab.is_known(cls) for cls in asserted
         ):
             result = frozenset().union(*(self.vocab.supers(cls) for cls in asserted))
         self._classes[node] = result
@@ -599,9 +592,7 @@ class _Checker:
         shown, shown_types = _show(s), self.types.get(s, set())
         if _ROLE in classes:
             # Role pattern, second hop: the role stands for the node that links to it.
-            holders = sorted(
-                (h for h in self.role_holders.get((p, s), ()) if not self._is_role(h)), key=str
-            )
+            holders = sorted((h for h in self.role_holders.get((p, s), ()) if not self._is_role(h)), key=str)
             if not holders:
                 self._report(
                     kind,

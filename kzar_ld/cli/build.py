@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kzar_ld.cli import app, cli_errors
-from kzar_ld.serialization import Format
+from kzar_ld.cli.batch import (
+    BaseOption,
+    FailFastOption,
+    JobsOption,
+    MaxBytesOption,
+    QuietOption,
+    ShardOption,
+    VerboseOption,
+)
+from kzar_ld.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES
+from kzar_ld.formats import Format
 
 _EPILOG = """
 Examples:
@@ -18,55 +27,106 @@ Examples:
 
   kzar-ld build examples/kazinform-2023-08-24 -f json-ld -o article.jsonld
 
-  kzar-ld build articles/* -f trig --base https://data.example.org/id/ -o corpus.trig
+  kzar-ld build archive/ -f nquads -o archive.nq --jobs 2
+
+  find archive -name annotation.yaml | kzar-ld build - -f nquads -o - | gzip > archive.nq.gz
+
+  kzar-ld build archive/ -f nquads -o part-3.nq --shard 3/8
+
+A bad article is reported (file, line, reason) and the run goes on; the exit code is that of the
+worst failure (1 violations, 2 bad input). Nothing is written when no article is ok.
 """
 
 
 @app.command(epilog=_EPILOG)
 def build(
     sources: Annotated[
-        list[Path],
-        typer.Argument(help="Article directories (text + annotation.yaml) or annotation files.", show_default=False),
+        list[str],
+        typer.Argument(
+            metavar="SOURCE...",
+            help="Article directories (text + annotation.yaml), directories of them, annotation files or "
+            "glob patterns; - reads article paths from stdin, one per line.",
+            show_default=False,
+        ),
     ],
     format: Annotated[
         Format,
         typer.Option("--format", "-f", help="The output syntax.", case_sensitive=False),
     ] = Format.TURTLE,
     output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write here (atomically) instead of stdout.", show_default=False),
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write here (atomically); - or nothing for stdout.",
+            show_default=False,
+        ),
     ] = None,
-    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = "https://kzar.example/id/",
-    max_bytes: Annotated[int, typer.Option(help="Refuse input files larger than this.", min=1)] = 10 * 1024 * 1024,
+    base: BaseOption = DEFAULT_BASE,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
     ] = False,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
+    fail_fast: FailFastOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Build the linked-data graph of one or more articles, validate it and write it (stdout by default).
+    """Build the linked-data graph of articles, validate it and write it (stdout by default).
 
-    Nothing is written when the graph has SHACL violations: the report goes to stderr, exit code 1.
+    An article with SHACL violations is not written: its report goes to stderr. N-Quads and TriG
+    stream article by article; the other syntaxes hold the union of the articles' graphs.
     """
-    from kzar_ld import build_graph, load_article, serialize, write
+    from kzar_ld.cli.batch import expand, protected_files, run_batch
     from kzar_ld.iris import validate_base
+    from kzar_ld.pipeline import RdfWriter, Settings
+    from kzar_ld.serialization import atomic_output
 
-    fmt = format
     with cli_errors():
         validate_base(base)
-        articles = [load_article(src, max_bytes=max_bytes) for src in sources]
-        dataset = build_graph(articles, base=base)
+        found = expand(sources, shard=shard)
         if no_validate:
             typer.echo("kzar-ld: warning: --no-validate: the output was NOT checked against the shapes", err=True)
-        else:
-            from kzar_ld.shacl import validate
+        settings = Settings(base=base, validate=not no_validate, max_bytes=max_bytes)
+        to_stdout = output is None or output == "-"
+        destination = _stdout() if to_stdout else atomic_output(str(output), protect=protected_files(found))
+        try:
+            with destination as stream:
+                writer = RdfWriter(stream, format=format)
+                tally = run_batch(
+                    found,
+                    settings=settings,
+                    jobs=jobs,
+                    fail_fast=fail_fast,
+                    quiet=quiet,
+                    verbose=verbose,
+                    consume=writer.add,
+                )
+                if tally.failed and (tally.ok == 0 or fail_fast):
+                    raise _NothingWritten
+                writer.close()
+        except _NothingWritten:
+            if not quiet:
+                typer.echo(tally.summary("built") + "; nothing written", err=True)
+            raise typer.Exit(code=tally.exit_code) from None
+        if not quiet and (not to_stdout or len(found) > 1 or tally.failed):
+            where = "stdout" if to_stdout else output
+            typer.echo(tally.summary(f"wrote {where} ({format.value}):"), err=True)
+        if tally.failed:
+            raise typer.Exit(code=tally.exit_code)
 
-            report = validate(dataset)
-            if not report.conforms:
-                typer.echo(report.to_text(), err=True)
-            report.raise_for_violations()
-        if output is None:
-            sys.stdout.buffer.write(serialize(dataset, format=fmt))
-            sys.stdout.buffer.flush()
-            return
-        inputs = [Path(a.text.source) for a in articles] + [Path(a.source) for a in articles]
-        write(dataset, output, format=fmt, protect=inputs)
-        typer.echo(f"kzar-ld: wrote {output} ({len(articles)} article(s), {fmt.value})", err=True)
+
+class _NothingWritten(Exception):
+    """Leave the output untouched: no article is ok, or the run stopped at a failure."""
+
+
+class _stdout:
+    """stdout as a binary stream for the RDF writer; a failure before any byte leaves it empty."""
+
+    def __enter__(self) -> typer.FileBinaryWrite:
+        return sys.stdout.buffer  # type: ignore[return-value]
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdout.buffer.flush()

@@ -61,15 +61,11 @@ def publish(
             show_default=False,
         ),
     ] = None,
-    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = (
-        "https://kzar.example/id/"
-    ),
+    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = ("https://kzar.example/id/"),
     verify: Annotated[
         bool, typer.Option("--verify", help="Count each graph's triples in the store afterwards.")
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Build and validate; say what would be sent.")
-    ] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Build and validate; say what would be sent.")] = False,
     timeout: Annotated[
         float,
         typer.Option(help="Seconds to wait for each answer from the store.", min=0.001),
@@ -145,10 +141,7 @@ def _progress(position: int, total: int, result: ArticleResult) -> None:
             f"(HTTP {result.http_status}{checked}, {result.elapsed:.2f} s)"
         )
     elif status is PublishStatus.DRY_RUN:
-        line = (
-            f"{head} would PUT {result.triples} triples ({result.size} bytes of N-Triples) "
-            f"to {result.url}"
-        )
+        line = f"{head} would PUT {result.triples} triples ({result.size} bytes of N-Triples) to {result.url}"
     elif status is PublishStatus.SKIPPED_INVALID:
         line = f"{head} NOT SENT, does not conform: {result.error}"
     elif status is PublishStatus.FAILED:

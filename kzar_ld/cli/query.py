@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kzar_ld.cli import app, cli_errors
-from kzar_ld.rdfio import InputFormat
-from kzar_ld.sparql import Engine, ResultFormat
+from kzar_ld.cli.batch import JobsOption
+from kzar_ld.defaults import DEFAULT_BASE
+from kzar_ld.formats import Engine, ResultFormat
+from kzar_ld.formats import Format as InputFormat
 
 if TYPE_CHECKING:
     from kzar_ld.sparql import BundledQuery, QueryResult
+    from kzar_ld.sparql_stores import QueryStore
+
+# Up to this many --data inputs are queried with rdflib; beyond, Oxigraph loads and answers faster.
+_HANDFUL = 8
 
 _EPILOG = """
 Examples:
@@ -53,11 +58,13 @@ def query_command(
         ),
     ] = None,
     data: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--data",
             "-d",
-            help="An article directory or an RDF file (any syntax kzar-ld writes); repeatable.",
+            metavar="INPUT",
+            help="An article directory, a directory of them, or an RDF file (any syntax kzar-ld writes; "
+            "- for stdin); repeatable.",
             show_default=False,
         ),
     ] = None,
@@ -95,7 +102,11 @@ def query_command(
     ] = None,
     engine: Annotated[
         Engine | None,
-        typer.Option(help="Engine for --data: rdflib (default) or oxigraph (for a corpus)."),
+        typer.Option(
+            help=f"Engine for --data: rdflib or oxigraph; default: rdflib for up to {_HANDFUL} inputs, "
+            "oxigraph beyond.",
+            show_default=False,
+        ),
     ] = None,
     allow_service: Annotated[bool, typer.Option("--allow-service", help="Let SERVICE call remote endpoints.")] = False,
     allow_load: Annotated[
@@ -106,9 +117,8 @@ def query_command(
         InputFormat | None,
         typer.Option(help="Syntax of the --data files, if their extension does not say."),
     ] = None,
-    base: Annotated[
-        str, typer.Option(help="Base IRI for article directories given with --data.")
-    ] = "https://kzar.example/id/",
+    base: Annotated[str, typer.Option(help="Base IRI for article directories given with --data.")] = DEFAULT_BASE,
+    jobs: JobsOption = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
 ) -> None:
     """Run a SPARQL query over articles and RDF files (--data) or a SPARQL endpoint (--endpoint).
@@ -152,14 +162,10 @@ def query_command(
                 source=loaded.source,
             )
         else:
-            from kzar_ld.rdfio import load_inputs
-
-            dataset = load_inputs(data or [], input_format=input_format, base=base)
             result = run_query(
-                dataset,
+                _load_data(data or [], input_format=input_format, base=base, engine=engine, jobs=jobs),
                 loaded.text,
                 bindings=bindings,
-                engine=engine,
                 allow_service=allow_service,
                 allow_load=allow_load,
                 timeout=timeout,
@@ -168,6 +174,39 @@ def query_command(
         _render(result, fmt, terminal=terminal)
     if result.boolean is False:
         raise typer.Exit(code=1)
+
+
+def _load_data(
+    paths: list[str], *, input_format: InputFormat | None, base: str, engine: Engine | None, jobs: int | None
+) -> QueryStore:
+    """Read the --data inputs through the pipeline (no validation) into the engine's store."""
+    from kzar_ld.cli.batch import expand
+    from kzar_ld.errors import InputError
+    from kzar_ld.iris import validate_base
+    from kzar_ld.pipeline import Settings, default_jobs, run
+    from kzar_ld.serialization import nquads_to_dataset
+    from kzar_ld.sparql_stores import OxigraphStore, RdflibStore
+
+    validate_base(base)
+    sources = expand(paths, shard=None, rdf=True, input_format=None if input_format is None else input_format.value)
+    chosen = engine or (Engine.OXIGRAPH if len(sources) > _HANDFUL else Engine.RDFLIB)
+    chunks: list[bytes] = []
+    owners: dict[str, str] = {}
+    settings = Settings(base=base, validate=False)
+    for outcome in run(sources, settings=settings, jobs=jobs or default_jobs(), fail_fast=True):
+        if outcome.failure is not None:
+            raise outcome.failure.to_error()
+        for name in outcome.graphs:
+            if name and name in owners:
+                raise InputError(
+                    f"holds the graph <{name}> that {owners[name]} also holds; give each graph once",
+                    source=outcome.source.path,
+                )
+            owners[name] = outcome.source.path
+        chunks.append(outcome.nquads)
+    if chosen is Engine.OXIGRAPH:
+        return OxigraphStore.from_nquads(chunks)
+    return RdflibStore(nquads_to_dataset(chunks, default_union=False))
 
 
 def _render(result: QueryResult, fmt: ResultFormat, *, terminal: bool) -> None:

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kzar_ld.cli import app, cli_errors
-from kzar_ld.rdfio import InputFormat
-from kzar_ld.shacl import ReportFormat
+from kzar_ld.cli.batch import FailFastOption, JobsOption, QuietOption, ShardOption, VerboseOption
+from kzar_ld.formats import Format, ReportFormat
+
+if TYPE_CHECKING:
+    from kzar_ld.pipeline import Outcome
 
 _EPILOG = """
 Examples:
 
   kzar-ld validate examples/kazinform-2023-08-24
 
+  kzar-ld validate archive/ --jobs 2 --format json > report.json
+
   kzar-ld validate corpus.trig --format json > report.json
 
-  kzar-ld validate page.txt --input-format json-ld --format turtle
+  curl -s https://news.example/article.jsonld | kzar-ld validate - --input-format json-ld
 
 Exit codes: 0 conforms (warnings allowed), 1 violations, 2 bad input.
 """
@@ -28,10 +32,11 @@ Exit codes: 0 conforms (warnings allowed), 1 violations, 2 bad input.
 @app.command(epilog=_EPILOG)
 def validate(
     inputs: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
-            help="Article directories (text + annotation.yaml) or RDF files: Turtle, JSON-LD, "
-            "N-Triples, N-Quads, TriG or RDF/XML, told apart by extension.",
+            metavar="INPUT...",
+            help="Article directories (text + annotation.yaml), directories of them, or RDF files: Turtle, "
+            "JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, told apart by extension; - reads RDF from stdin.",
             show_default=False,
         ),
     ],
@@ -45,21 +50,55 @@ def validate(
         ),
     ] = ReportFormat.TEXT,
     input_format: Annotated[
-        InputFormat | None,
+        Format | None,
         typer.Option(
             "--input-format",
-            help="The RDF syntax of every file, when the extensions do not tell.",
+            help="The RDF syntax of every file (and of stdin, Turtle unless given), when extensions do not tell.",
             case_sensitive=False,
             show_default=False,
         ),
     ] = None,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
+    fail_fast: FailFastOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
-    """Validate articles or RDF files and print the report (stdout); violations exit with 1."""
-    from kzar_ld.rdfio import load_inputs
-    from kzar_ld.shacl import validate as validate_graph
+    """Validate articles or RDF files and print one report (stdout); violations exit with 1."""
+    from kzar_ld.cli.batch import expand, run_batch
+    from kzar_ld.errors import InputError
+    from kzar_ld.pipeline import Settings
+    from kzar_ld.shacl import ValidationReport
 
     with cli_errors():
-        report = validate_graph(load_inputs(inputs, input_format=input_format))
-        sys.stdout.write(report.render(format=format))
-        sys.stdout.flush()
+        sources = expand(inputs, shard=shard, rdf=True, input_format=input_format.value if input_format else None)
+        checked: list[Outcome] = []
+        tally = run_batch(
+            sources,
+            settings=Settings(validate=True),
+            jobs=jobs,
+            fail_fast=fail_fast,
+            quiet=quiet,
+            verbose=verbose,
+            consume=checked.append,
+            report_warnings=False,
+            keep_nonconforming=True,
+        )
+        owners: dict[str, str] = {}
+        for outcome in checked:
+            for name in outcome.graphs:
+                if name and name in owners:
+                    raise InputError(
+                        f"holds the graph <{name}> that {owners[name]} also holds; give each graph once",
+                        source=outcome.source.path,
+                    )
+                owners[name] = outcome.source.path
+        report = ValidationReport.merge(o.report for o in checked if o.report is not None)
+        if checked:
+            sys.stdout.write(report.render(format=format))
+            sys.stdout.flush()
+        if len(sources) > 1 and not quiet:
+            typer.echo(tally.summary("validated"), err=True)
+        if tally.failed:
+            raise typer.Exit(code=tally.exit_code)
         report.raise_for_violations()
