@@ -144,6 +144,7 @@ class KZAR(DefinedNamespace):
     HonoraryConsulate: URIRef
     PoliticalConsultations: URIRef
     WorkingVisit: URIRef
+    contentHash: URIRef
     derivation: URIRef
     endedNoLaterThan: URIRef
     establishedYear: URIRef

@@ -77,6 +77,8 @@ class PublishStatus(enum.StrEnum):
     """An earlier remote failure stopped the run before this article."""
     DRY_RUN = "dry-run"
     """Built and validated; would have been sent (``dry_run=True``)."""
+    UNCHANGED = "unchanged"
+    """The store holds this very content already (its hash matches); not sent again."""
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,7 @@ class PublishReport:
     @property
     def published(self) -> tuple[ArticleResult, ...]:
         """The articles now in the store."""
-        return self._with(PublishStatus.OK)
+        return self._with(PublishStatus.OK) + self._with(PublishStatus.UNCHANGED)
 
     @property
     def failed(self) -> tuple[ArticleResult, ...]:
@@ -148,8 +150,8 @@ class PublishReport:
     @property
     def ok(self) -> bool:
         """True when every article was published (or, in a dry run, would be)."""
-        wanted = PublishStatus.DRY_RUN if self.dry_run else PublishStatus.OK
-        return all(r.status is wanted for r in self.results)
+        wanted = {PublishStatus.DRY_RUN} if self.dry_run else {PublishStatus.OK, PublishStatus.UNCHANGED}
+        return all(r.status in wanted for r in self.results)
 
     def raise_for_failures(self) -> None:
         """Raise if anything was not published; do nothing otherwise.

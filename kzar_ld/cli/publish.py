@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from kzar_ld.cli import app, cli_errors
+from kzar_ld.cli.batch import BaseOption, JobsOption, QuietOption, ShardOption, VerboseOption
+from kzar_ld.defaults import DEFAULT_BASE
 
 if TYPE_CHECKING:
     from kzar_ld.publishing import ArticleResult, PublishReport
@@ -39,9 +41,11 @@ Exit codes: 0 all published; 1 an article does not conform (not sent);
 @app.command(epilog=_EPILOG)
 def publish(
     sources: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(
-            help="Article directories (text + annotation.yaml) or annotation files.",
+            metavar="SOURCE...",
+            help="Article directories (text + annotation.yaml), directories of them, annotation files or "
+            "glob patterns; - reads article paths from stdin.",
             show_default=False,
         ),
     ],
@@ -49,6 +53,7 @@ def publish(
         str,
         typer.Option(
             "--store",
+            metavar="URL",
             help="The store's Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store.",
             show_default=False,
         ),
@@ -57,23 +62,38 @@ def publish(
         str | None,
         typer.Option(
             "--query-endpoint",
+            metavar="URL",
             help="The store's SPARQL query endpoint, for --verify (derived for Oxigraph).",
             show_default=False,
         ),
     ] = None,
-    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI.")] = ("https://kzar.example/id/"),
+    base: BaseOption = DEFAULT_BASE,
     verify: Annotated[
         bool, typer.Option("--verify", help="Count each graph's triples in the store afterwards.")
     ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Build and validate; say what would be sent.")] = False,
+    skip_unchanged: Annotated[
+        bool,
+        typer.Option(
+            "--skip-unchanged",
+            help="Send only articles whose content changed since they were last published (a hash kept in the store).",
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", metavar="N", help="Requests to the store at once.", min=1, max=64)
+    ] = 4,
     timeout: Annotated[
         float,
-        typer.Option(help="Seconds to wait for each answer from the store.", min=0.001),
+        typer.Option(metavar="SECONDS", help="Seconds to wait for each answer from the store.", min=0.001),
     ] = 30.0,
     retries: Annotated[
         int,
-        typer.Option(help="Extra attempts after a connection error or a 5xx/429.", min=0, max=20),
+        typer.Option(metavar="N", help="Extra attempts after a connection error or a 5xx/429.", min=0, max=20),
     ] = 3,
+    jobs: JobsOption = None,
+    shard: ShardOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Publish articles to a SPARQL 1.1 store, one named graph per article (HTTP PUT).
 
@@ -81,9 +101,12 @@ def publish(
 
     Publishing again replaces each article's graph: nothing stale, nothing twice.
     """
-    from kzar_ld.annotated import load_article
+    from kzar_ld.cli.batch import expand, run_batch
+    from kzar_ld.errors import InputError
     from kzar_ld.iris import validate_base
-    from kzar_ld.publishing import publish as publish_articles
+    from kzar_ld.pipeline import Settings
+    from kzar_ld.pipeline.graph_store import GraphStoreSink
+    from kzar_ld.publishing import PublishReport, derive_query_endpoint
     from kzar_ld.remote import HttpSettings, check_endpoint
 
     with cli_errors(), _retry_notes():
@@ -91,25 +114,62 @@ def publish(
         check_endpoint(store, what="--store")
         if query_endpoint is not None:
             check_endpoint(query_endpoint, what="--query-endpoint")
+        elif verify:
+            query_endpoint = derive_query_endpoint(store)
+            if query_endpoint is None:
+                raise InputError(
+                    f"--verify needs the store's SPARQL query endpoint: cannot derive it from --store {store!r}; "
+                    "give --query-endpoint"
+                )
         validate_base(base)
+        if base == DEFAULT_BASE and not dry_run and not quiet:
+            typer.echo(
+                f"kzar-ld: warning: publishing with the placeholder base {DEFAULT_BASE}; "
+                "pass --base https://your.domain/id/ so the IRIs are yours",
+                err=True,
+            )
         settings = HttpSettings.from_env(
             read_timeout=timeout,
             connect_timeout=min(timeout, HttpSettings.connect_timeout),
             retries=retries,
         )
-        articles = [load_article(src) for src in sources]
-        report = publish_articles(
-            articles,
-            store=store,
+        found = expand(sources, shard=shard)
+        started = time.perf_counter()
+        with GraphStoreSink(
+            store,
             query_endpoint=query_endpoint,
-            base=base,
             verify=verify,
             dry_run=dry_run,
+            skip_unchanged=skip_unchanged,
             settings=settings,
-            progress=_progress,
+            concurrency=concurrency,
+        ) as sink:
+            tally = run_batch(
+                found,
+                settings=Settings(base=base),
+                jobs=jobs,
+                fail_fast=False,
+                quiet=quiet,
+                verbose=verbose,
+                consume=sink.add,
+            )
+        report = PublishReport(
+            store=store,
+            results=tuple(sink.results),
+            elapsed=time.perf_counter() - started,
+            dry_run=dry_run,
+            verify=verify,
         )
-        typer.echo(_summary(report), err=True)
+        if not quiet:
+            if verbose or len(report.results) <= _LISTED:
+                for position, result in enumerate(report.results, start=1):
+                    _progress(position, len(report.results), result)
+            typer.echo(_summary(report, invalid=len(tally.failed)), err=True)
+        if tally.failed and report.ok:
+            raise typer.Exit(code=tally.exit_code)
         report.raise_for_failures()
+        if tally.failed:
+            raise typer.Exit(code=tally.exit_code)
 
 
 @contextlib.contextmanager
@@ -134,7 +194,9 @@ def _progress(position: int, total: int, result: ArticleResult) -> None:
 
     head = f"[{position}/{total}] {result.article_id}:"
     status = result.status
-    if status is PublishStatus.OK:
+    if status is PublishStatus.UNCHANGED:
+        line = f"{head} unchanged since it was last published (not sent)"
+    elif status is PublishStatus.OK:
         checked = ", verified" if result.counted is not None else ""
         line = (
             f"{head} published {result.triples} triples to <{result.graph}> "
@@ -151,8 +213,8 @@ def _progress(position: int, total: int, result: ArticleResult) -> None:
     typer.echo(line, err=True)
 
 
-def _summary(report: PublishReport) -> str:
-    total = len(report.results)
+def _summary(report: PublishReport, *, invalid: int = 0) -> str:
+    total = len(report.results) + invalid
     if report.dry_run:
         return (
             f"kzar-ld: dry run: {total - len(report.invalid)} of {total} articles "
@@ -162,6 +224,8 @@ def _summary(report: PublishReport) -> str:
         f"kzar-ld: published {len(report.published)} of {total} articles "
         f"({report.triples} triples) to {report.store} in {report.elapsed:.2f} s"
     )
+    if invalid:
+        line += f"; {invalid} not sent (invalid or unreadable, reported above)"
     missing = [r for r in report.results if r not in report.published]
     if missing:
         shown = ", ".join(f"{r.article_id} ({r.status.value})" for r in missing[:_LISTED])
