@@ -221,7 +221,7 @@ def _absolute_iris(text: bytes, base: str) -> bytes:
 
 
 def nquads_to_dataset(chunks: Iterable[bytes], *, default_union: bool = True) -> Dataset:
-    """A dataset holding the statements of N-Quads documents, as we write them.
+    r"""A dataset holding the statements of N-Quads documents, as we write them.
 
     Lexical forms and datatypes are kept exactly; blank node labels are kept as written.
     ``default_union``: whether the dataset's default graph reads as the union of its graphs.

@@ -295,7 +295,7 @@ class OxigraphStore:
 
     @classmethod
     def from_nquads(cls, chunks: Iterable[bytes]) -> OxigraphStore:
-        """Load N-Quads documents (each article's, as the pipeline writes them) straight into new stores.
+        r"""Load N-Quads documents (each article's, as the pipeline writes them) straight into new stores.
 
         The same stores as :meth:`from_rdflib` makes, without building rdflib terms for the data.
 

@@ -20,10 +20,25 @@ runner = CliRunner()
 
 
 def test_build_writes_turtle_to_stdout() -> None:
-    result = runner.invoke(app, ["build", EXAMPLE])
+    result = runner.invoke(app, ["build", EXAMPLE, "-q"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout_bytes == serialize(build_graph(load_article(EXAMPLE)))
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize("article", [EXAMPLE, "tests/data/articles/fictional-round-table"])
+def test_build_reports_shacl_warnings_as_validate_counts_them(article: str) -> None:
+    from kzar_ld import validate
+
+    warnings = validate(build_graph(load_article(article))).warnings
+    result = runner.invoke(app, ["build", article])
+    assert result.exit_code == 0, result.stderr
+    if warnings:
+        noun = "warning" if len(warnings) == 1 else "warnings"
+        assert f"{article}: {len(warnings)} SHACL {noun}" in result.stderr
+        assert warnings[0].message in result.stderr
+    else:
+        assert "warning" not in result.stderr
 
 
 @pytest.mark.parametrize("fmt", [f.value for f in Format])
@@ -97,11 +112,24 @@ def test_a_failure_leaves_an_existing_output_byte_identical(tmp_path: Path) -> N
     shutil.copytree(EXAMPLE, folder)
     ann = folder / "annotation.yaml"
     ann.write_text(ann.read_text(encoding="utf-8").replace("mentions: [BMJ]", "mentions: [BJM]"), encoding="utf-8")
-    result = runner.invoke(app, ["build", EXAMPLE, str(folder), "-o", str(out)])
+    result = runner.invoke(app, ["build", EXAMPLE, str(folder), "-o", str(out), "--fail-fast"])
     assert result.exit_code == 2
     assert "quote 'BJM' not found" in result.stderr
     assert out.read_bytes() == b"keep me\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out.ttl"]
+
+
+def test_a_bad_article_is_reported_and_the_others_are_written(tmp_path: Path) -> None:
+    out = tmp_path / "out.nq"
+    folder = tmp_path / "bad"
+    shutil.copytree(EXAMPLE, folder)
+    ann = folder / "annotation.yaml"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("mentions: [BMJ]", "mentions: [BJM]"), encoding="utf-8")
+    result = runner.invoke(app, ["build", str(folder), EXAMPLE, "-f", "nquads", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "quote 'BJM' not found" in result.stderr
+    assert "1 of 2 articles" in result.stderr and f"1 failed: {folder}" in result.stderr
+    assert out.read_bytes() == serialize(build_graph(load_article(EXAMPLE)), format=Format.NQUADS)
 
 
 def test_killed_run_leaves_the_output_intact(tmp_path: Path) -> None:

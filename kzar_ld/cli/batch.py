@@ -200,7 +200,7 @@ def _report_failure(outcome: Outcome, echo: Callable[[str], None]) -> None:
     violations = report.violations
     first = violations[0].summary()
     count = f"{len(violations)} SHACL violation{'s' if len(violations) != 1 else ''}"
-    echo(f"kzar-ld: error: {outcome.source.path}: does not conform: {count}; first: {first}")
+    echo(f"kzar-ld: error: {outcome.source.path}: the data does not conform: {count}; first: {first}")
 
 
 def _report_warnings(outcome: Outcome, echo: Callable[[str], None]) -> None:

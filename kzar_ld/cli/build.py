@@ -108,7 +108,7 @@ def build(
                     raise _NothingWritten
                 writer.close()
         except _NothingWritten:
-            if not quiet:
+            if not quiet and len(found) > 1:
                 typer.echo(tally.summary("built") + "; nothing written", err=True)
             raise typer.Exit(code=tally.exit_code) from None
         if not quiet and (not to_stdout or len(found) > 1 or tally.failed):

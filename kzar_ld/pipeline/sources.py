@@ -116,7 +116,7 @@ def expand_sources(
     >>> expand_sources(["tests/data/nowhere"])
     Traceback (most recent call last):
     ...
-    kzar_ld.errors.InputError: tests/data/nowhere: no such file or directory
+    kzar_ld.errors.InputError: tests/data/nowhere: no such article directory or annotation file
     """
     if isinstance(paths, str | os.PathLike):
         raise TypeError("expand_sources() takes a sequence of paths, not a single path")
@@ -145,7 +145,8 @@ def _expand_one(given: str, *, rdf: bool, input_format: str | None) -> list[Sour
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=given) from exc
     if not exists:
-        raise InputError("no such file or directory", source=given)
+        what = "no such file or directory" if rdf else "no such article directory or annotation file"
+        raise InputError(what, source=given)
     if is_dir:
         if (path / ANNOTATION_FILE).is_file():
             return [Source(given, SourceKind.ARTICLE)]
