@@ -14,7 +14,6 @@ The main job in three lines (and one to write the result)::
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 # Heavy parts (pyshacl's caller, the SPARQL engines, requests) load on first use, so that
@@ -116,6 +115,20 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        # Written by the build (pyproject.toml is the one source); importlib.metadata, the
+        # fallback for a tree that was never built, costs ~60 ms to import.
+        try:
+            from kzar_ld._version import __version__ as found
+        except ImportError:  # pragma: no cover - running from a tree that was never built
+            from importlib.metadata import PackageNotFoundError, version
+
+            try:
+                found = version("kzar-ld")
+            except PackageNotFoundError:
+                found = "0.0.0"
+        globals()["__version__"] = found
+        return found
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'kzar_ld' has no attribute {name!r}")
@@ -128,10 +141,6 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-try:
-    __version__ = version("kzar-ld")
-except PackageNotFoundError:  # pragma: no cover - running from an uninstalled tree
-    __version__ = "0.0.0"
 
 __all__ = [
     "DEFAULT_BASE",

@@ -15,7 +15,7 @@ import pytest
 import kzar_ld
 
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(kzar_ld.__path__, "kzar_ld.") if ".cli" not in m.name and m.name != "kzar_ld.__main__"
+    m.name for m in pkgutil.walk_packages(kzar_ld.__path__, "kzar_ld.") if ".cli" not in m.name and m.name not in ("kzar_ld.__main__", "kzar_ld._version")
 )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -175,6 +174,8 @@ def publish(
 @contextlib.contextmanager
 def _retry_notes() -> Iterator[None]:
     """Show the HTTP layer's retry notes on stderr while the command runs, then detach."""
+    import logging
+
     logger = logging.getLogger("kzar_ld.remote")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("kzar-ld: %(message)s"))
