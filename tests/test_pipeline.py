@@ -1,0 +1,235 @@
+"""The per-article pipeline and the batch commands built on it: order, jobs, shards, failures, kills."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kzar_ld import Format, build_graph, load_article, serialize
+from kzar_ld.cli import app
+from kzar_ld.errors import InputError
+from kzar_ld.pipeline import Settings, Shard, Source, SourceKind, expand_sources, process, run
+from kzar_ld.pipeline.sinks import RdfWriter
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "kazinform-2023-08-24"
+runner = CliRunner()
+
+
+def make_corpus(folder: Path, count: int, *, broken: tuple[int, ...] = (), invalid: tuple[int, ...] = ()) -> list[Path]:
+    """``count`` copies of the example under ids a000…; ``broken`` ones have a quote that is not in
+    the text (bad input), ``invalid`` ones a family name that contradicts the name (a violation)."""
+    text = next(EXAMPLE.glob("*.txt")).read_text(encoding="utf-8")
+    annotation = (EXAMPLE / "annotation.yaml").read_text(encoding="utf-8")
+    made = []
+    for i in range(count):
+        new_id = f"a{i:03d}"
+        article = folder / new_id
+        article.mkdir(parents=True)
+        (article / f"{new_id}.txt").write_text(text, encoding="utf-8")
+        ann = annotation.replace("000_b748ee61ec8ac40c", new_id)
+        if i in broken:
+            ann = ann.replace("mentions: [BMJ]", "mentions: [BJM]")
+        if i in invalid:
+            ann = ann.replace("    family_name: Umarov\n", "    family_name: Smith\n")
+        (article / "annotation.yaml").write_text(ann, encoding="utf-8")
+        made.append(article)
+    return made
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("corpus")
+    make_corpus(folder, 6)
+    return folder
+
+
+def test_an_outcome_is_frozen_and_picklable() -> None:
+    outcome = process(Source(str(EXAMPLE), SourceKind.ARTICLE))
+    assert outcome.ok and outcome.report is not None and outcome.report.conforms
+    assert [stage for stage, _ in outcome.timings] == ["load", "build", "validate", "serialize"]
+    again = pickle.loads(pickle.dumps(outcome))
+    assert again == outcome
+    assert outcome.nquads == serialize(build_graph(load_article(EXAMPLE)), format=Format.NQUADS)
+    with pytest.raises(AttributeError):
+        outcome.triples = 0  # type: ignore[misc]
+
+
+def test_a_bad_source_is_an_outcome_not_an_exception(tmp_path: Path) -> None:
+    (article,) = make_corpus(tmp_path, 1, broken=(0,))
+    outcome = process(Source(str(article), SourceKind.ARTICLE))
+    assert not outcome.ok and outcome.exit_code == 2 and outcome.nquads == b""
+    assert outcome.failure is not None
+    assert outcome.failure.message.startswith(f"{article}/annotation.yaml:")
+    assert "quote 'BJM' not found" in outcome.failure.message
+    assert type(outcome.failure.to_error()).__name__ == "AnnotationError"
+
+
+def test_expand_sources_directories_globs_and_errors(corpus: Path, tmp_path: Path) -> None:
+    listed = [s.path for s in expand_sources([str(corpus)])]
+    assert listed == [str(corpus / f"a{i:03d}") for i in range(6)]
+    assert [s.path for s in expand_sources([str(corpus / "a00[12]")])] == listed[1:3]
+    # the same article named twice is read once
+    assert len(expand_sources([listed[0], listed[0] + "/annotation.yaml", listed[0]])) == 2
+    with pytest.raises(InputError, match="the pattern matches no file or directory"):
+        expand_sources([str(tmp_path / "nothing-*")])
+    with pytest.raises(InputError, match="no article directories in it"):
+        expand_sources([str(tmp_path)])
+
+
+def test_shards_split_the_sources_with_no_overlap(corpus: Path) -> None:
+    sources = expand_sources([str(corpus)])
+    parts = [Shard(k, 3).select(sources) for k in (1, 2, 3)]
+    assert sorted(s.path for part in parts for s in part) == sorted(s.path for s in sources)
+    assert sum(len(p) for p in parts) == len(sources)
+    for bad in ("0/3", "4/3", "a/b", "3"):
+        with pytest.raises(InputError, match="shard"):
+            Shard.parse(bad)
+
+
+@pytest.mark.parametrize("fmt", [Format.NQUADS, Format.TRIG, Format.TURTLE, Format.JSON_LD])
+def test_jobs_1_and_2_write_the_same_bytes_as_one_build(corpus: Path, fmt: Format) -> None:
+    sources = expand_sources([str(corpus)])
+    expected = serialize(build_graph([load_article(s.path) for s in sources]), format=fmt)
+    for jobs in (1, 2):
+        import io
+
+        out = io.BytesIO()
+        with RdfWriter(out, format=fmt) as writer:
+            for outcome in run(sources, settings=Settings(validate=False), jobs=jobs):
+                writer.add(outcome)
+        assert out.getvalue() == expected, f"jobs={jobs}"
+
+
+def test_a_run_over_20_articles_with_3_broken_writes_17_and_names_3(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 20, broken=(3, 11), invalid=(17,))
+    out = tmp_path / "out.nq"
+    result = runner.invoke(app, ["build", str(corpus), "-f", "nquads", "-o", str(out), "--jobs", "2"])
+    assert result.exit_code == 2  # the worst failure: bad input
+    good = [load_article(corpus / f"a{i:03d}") for i in range(20) if i not in (3, 11, 17)]
+    assert out.read_bytes() == serialize(build_graph(good), format=Format.NQUADS)
+    assert "17 of 20 articles" in result.stderr
+    for i in (3, 11):
+        assert f"{corpus}/a{i:03d}/annotation.yaml:" in result.stderr
+    assert f"{corpus}/a017: the data does not conform" in result.stderr
+    assert "3 failed: " in result.stderr
+
+
+def test_fail_fast_stops_and_writes_nothing(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 4, broken=(1,))
+    out = tmp_path / "out.nq"
+    result = runner.invoke(app, ["build", str(corpus), "-f", "nquads", "-o", str(out), "--fail-fast", "--jobs", "1"])
+    assert result.exit_code == 2
+    assert not out.exists()
+    assert "a002" not in result.stderr  # never reached
+
+
+def test_shard_option_builds_only_its_part(corpus: Path, tmp_path: Path) -> None:
+    sources = expand_sources([str(corpus)])
+    chunks = []
+    for k in (1, 2):
+        out = tmp_path / f"part-{k}.nq"
+        result = runner.invoke(app, ["build", str(corpus), "-f", "nquads", "-o", str(out), "--shard", f"{k}/2", "-q"])
+        assert result.exit_code == 0, result.stderr
+        chunks.append(out.read_bytes())
+    lines = sorted(line for chunk in chunks for line in chunk.splitlines())
+    expected = serialize(build_graph([load_article(s.path) for s in sources]), format=Format.NQUADS)
+    assert lines == sorted(expected.splitlines())
+
+
+def test_stdin_lists_article_paths_and_dash_output_is_stdout(corpus: Path) -> None:
+    listed = "\n".join(str(corpus / f"a{i:03d}") for i in (0, 2)) + "\n"
+    result = runner.invoke(app, ["build", "-", "-f", "nt", "-o", "-", "-q"], input=listed)
+    assert result.exit_code == 0, result.stderr
+    articles = [load_article(corpus / "a000"), load_article(corpus / "a002")]
+    assert result.stdout_bytes == serialize(build_graph(articles), format=Format.NT)
+
+
+def test_validate_reads_rdf_from_stdin() -> None:
+    turtle = serialize(build_graph(load_article(EXAMPLE)), format=Format.TURTLE)
+    result = runner.invoke(app, ["validate", "-", "-q"], input=turtle)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Conforms")
+    result = runner.invoke(app, ["validate", "-", "--input-format", "nt"], input=b"<a> <b> .")
+    assert result.exit_code == 2
+    assert "<stdin>" in result.stderr
+
+
+def _wait_for(predicate: object, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            pytest.fail("timed out waiting")
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_while_writing_leaves_the_output_intact(tmp_path: Path, sig: signal.Signals) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 12)
+    out = tmp_path / "out.nq"
+    out.write_bytes(b"keep me\n")
+    command = [sys.executable, "-m", "kzar_ld", "build", str(corpus), "-f", "nquads", "-o", str(out), "-j", "1"]
+    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL, cwd=ROOT)
+
+    def writing() -> bool:
+        # the temporary file has the first articles in it: the process is mid-write
+        return any(p.name.startswith(".out.nq.") and p.stat().st_size > 0 for p in tmp_path.iterdir())
+
+    _wait_for(writing)
+    proc.send_signal(sig)
+    proc.wait(timeout=60)
+    assert out.read_bytes() == b"keep me\n"
+    if sig is signal.SIGTERM:  # a handled signal also removes the temporary file
+        assert proc.returncode == 128 + signal.SIGTERM
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.nq"]
+
+
+def _stderr_of(command: list[str], *, terminal: bool) -> str:
+    if not terminal:
+        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+    leader, follower = pty.openpty()
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower, cwd=ROOT, env=env)
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the other side closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=60)
+    os.close(leader)
+    assert proc.returncode == 0, seen
+    return seen.decode("utf-8", "replace")
+
+
+def test_progress_bar_only_on_a_terminal_and_never_with_quiet(corpus: Path, tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "kzar_ld", "build", str(corpus), "-f", "nquads", "-o", str(tmp_path / "o.nq")]
+    on_terminal = _stderr_of(command, terminal=True)
+    assert "ETA" in on_terminal and "articles/s" in on_terminal and "failed" in on_terminal
+    piped = _stderr_of(command, terminal=False)
+    assert "ETA" not in piped
+    assert "wrote" in piped  # the summary line is still there
+    quiet = _stderr_of([*command, "-q"], terminal=True)
+    assert quiet == ""
