@@ -233,3 +233,49 @@ def test_progress_bar_only_on_a_terminal_and_never_with_quiet(corpus: Path, tmp_
     assert "wrote" in piped  # the summary line is still there
     quiet = _stderr_of([*command, "-q"], terminal=True)
     assert quiet == ""
+
+
+def _graph_sizes(server: object) -> dict[str, int]:
+    import requests
+
+    response = requests.post(
+        server.query,  # type: ignore[attr-defined]
+        data={"query": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=10,
+    )
+    response.raise_for_status()
+    rows = response.json()["results"]["bindings"]
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+@pytest.mark.slow
+def test_publish_after_a_kill_leaves_every_article_once_and_complete(oxigraph_server: object, tmp_path: Path) -> None:
+    oxigraph_server.clear()  # type: ignore[attr-defined]
+    corpus = tmp_path / "corpus"
+    articles = make_corpus(corpus, 10)
+    expected = {}
+    for path in articles:
+        article = load_article(path)
+        iri = f"https://kzar.example/id/article/{article.id}"
+        expected[iri] = len(build_graph(article).graph(iri))
+    store = oxigraph_server.store  # type: ignore[attr-defined]
+    command = [sys.executable, "-m", "kzar_ld", "publish", str(corpus), "--store", store, "--skip-unchanged", "-j", "1"]
+    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _wait_for(lambda: any(g in expected for g in _graph_sizes(oxigraph_server)))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    partial = {g: n for g, n in _graph_sizes(oxigraph_server).items() if g in expected}
+    assert 0 < len(partial) <= len(expected)
+
+    again = subprocess.run([*command, "--concurrency", "3"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert again.returncode == 0, again.stderr
+    sizes = _graph_sizes(oxigraph_server)
+    assert {g: n for g, n in sizes.items() if g in expected} == expected
+    # beside each article, one statement: the hash of what was sent
+    assert {g: n for g, n in sizes.items() if g not in expected} == {g + "/publication": 1 for g in expected}
+
+    third = subprocess.run([*command, "-v"], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert third.returncode == 0, third.stderr
+    assert third.stderr.count("unchanged since it was last published") == len(expected)
+    assert _graph_sizes(oxigraph_server) == sizes
