@@ -194,20 +194,20 @@ def load_inputs(
     if isinstance(paths, str | os.PathLike):
         raise TypeError("load_inputs() takes a sequence of paths, not a single path")
     # The reader is the pipeline without validation: each input becomes N-Quads, then one dataset.
-    from kzar_ld.pipeline import Settings, expand_sources, run
+    from kzar_ld.pipeline import PipelineSettings, expand_sources, run_pipeline
     from kzar_ld.serialization import nquads_to_dataset
 
     for raw in paths:
         _refuse_url(os.fspath(raw))
     sources = expand_sources(paths, rdf=True, input_format=None if input_format is None else input_format.value)
     settings = (
-        Settings(validate=False, max_bytes=max_bytes)
+        PipelineSettings(validate=False, max_bytes=max_bytes)
         if base is None
-        else Settings(base=base, validate=False, max_bytes=max_bytes)
+        else PipelineSettings(base=base, validate=False, max_bytes=max_bytes)
     )
     chunks: list[bytes] = []
     owners: dict[str, str] = {}
-    for outcome in run(sources, settings=settings, fail_fast=True):
+    for outcome in run_pipeline(sources, settings=settings, fail_fast=True):
         if outcome.failure is not None:
             raise outcome.failure.to_error()
         for name in outcome.graphs:

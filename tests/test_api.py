@@ -15,7 +15,9 @@ import pytest
 import kzar_ld
 
 MODULES = sorted(
-    m.name for m in pkgutil.walk_packages(kzar_ld.__path__, "kzar_ld.") if ".cli" not in m.name and m.name not in ("kzar_ld.__main__", "kzar_ld._version")
+    m.name
+    for m in pkgutil.walk_packages(kzar_ld.__path__, "kzar_ld.")
+    if ".cli" not in m.name and m.name not in ("kzar_ld.__main__", "kzar_ld._version")
 )
 
 
@@ -29,6 +31,23 @@ def test_all_is_sorted_unique_and_importable() -> None:
     assert len(set(kzar_ld.__all__)) == len(kzar_ld.__all__)
     for name in kzar_ld.__all__:
         assert hasattr(kzar_ld, name), name
+
+
+def test_the_type_checkers_imports_match_the_export_table() -> None:
+    # __all__ comes from one table (name -> module); the TYPE_CHECKING imports must say the same.
+    import ast
+
+    tree = ast.parse(Path(kzar_ld.__file__).read_text(encoding="utf-8"))
+    guarded = next(n for n in tree.body if isinstance(n, ast.If) and getattr(n.test, "id", "") == "TYPE_CHECKING")
+    imported = {
+        alias.asname or alias.name: node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == kzar_ld._LAZY
+    for name, module in kzar_ld._LAZY.items():
+        assert getattr(importlib.import_module(module), name) is getattr(kzar_ld, name), name
 
 
 def test_main_job_is_exported() -> None:

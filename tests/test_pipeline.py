@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kzar_ld import Format, build_graph, load_article, serialize
 from kzar_ld.cli import app
 from kzar_ld.errors import InputError
-from kzar_ld.pipeline import Settings, Shard, Source, SourceKind, expand_sources, process, run
+from kzar_ld.pipeline import PipelineSettings, Shard, Source, SourceKind, expand_sources, process_source, run_pipeline
 from kzar_ld.pipeline.sinks import RdfWriter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_an_outcome_is_frozen_and_picklable() -> None:
-    outcome = process(Source(str(EXAMPLE), SourceKind.ARTICLE))
+    outcome = process_source(Source(str(EXAMPLE), SourceKind.ARTICLE))
     assert outcome.ok and outcome.report is not None and outcome.report.conforms
     assert [stage for stage, _ in outcome.timings] == ["load", "build", "validate", "serialize"]
     again = pickle.loads(pickle.dumps(outcome))
@@ -67,7 +67,7 @@ def test_an_outcome_is_frozen_and_picklable() -> None:
 
 def test_a_bad_source_is_an_outcome_not_an_exception(tmp_path: Path) -> None:
     (article,) = make_corpus(tmp_path, 1, broken=(0,))
-    outcome = process(Source(str(article), SourceKind.ARTICLE))
+    outcome = process_source(Source(str(article), SourceKind.ARTICLE))
     assert not outcome.ok and outcome.exit_code == 2 and outcome.nquads == b""
     assert outcome.failure is not None
     assert outcome.failure.message.startswith(f"{article}/annotation.yaml:")
@@ -106,7 +106,7 @@ def test_jobs_1_and_2_write_the_same_bytes_as_one_build(corpus: Path, fmt: Forma
 
         out = io.BytesIO()
         with RdfWriter(out, format=fmt) as writer:
-            for outcome in run(sources, settings=Settings(validate=False), jobs=jobs):
+            for outcome in run_pipeline(sources, settings=PipelineSettings(validate=False), jobs=jobs):
                 writer.add(outcome)
         assert out.getvalue() == expected, f"jobs={jobs}"
 

@@ -21,7 +21,7 @@ import typer
 from kzar_ld.defaults import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
-    from kzar_ld.pipeline import Outcome, Settings, Source
+    from kzar_ld.pipeline import Outcome, PipelineSettings, Source
 
 __all__ = [
     "BaseOption",
@@ -148,7 +148,7 @@ def protected_files(sources: Sequence[Source]) -> list[Path]:
 def run_batch(
     sources: Sequence[Source],
     *,
-    settings: Settings,
+    settings: PipelineSettings,
     jobs: int | None,
     fail_fast: bool,
     quiet: bool,
@@ -162,13 +162,13 @@ def run_batch(
     With ``keep_nonconforming`` an outcome with violations goes to ``consume`` too (and is not
     reported here): the caller shows the validation report itself.
     """
-    from kzar_ld.pipeline import default_jobs, run
+    from kzar_ld.pipeline import default_jobs, run_pipeline
 
     tally = Tally(total=len(sources))
     started = time.perf_counter()
     workers = jobs if jobs is not None else default_jobs()
     with _progress(len(sources), enabled=not quiet) as (advance, echo):
-        for outcome in run(sources, settings=settings, jobs=workers, fail_fast=fail_fast):
+        for outcome in run_pipeline(sources, settings=settings, jobs=workers, fail_fast=fail_fast):
             if outcome.ok or (keep_nonconforming and outcome.failure is None):
                 tally.ok += 1
                 tally.triples += outcome.triples

@@ -81,7 +81,7 @@ def build(
     """
     from kzar_ld.cli.batch import expand, protected_files, run_batch
     from kzar_ld.iris import validate_base
-    from kzar_ld.pipeline import RdfWriter, Settings
+    from kzar_ld.pipeline import PipelineSettings, RdfWriter
     from kzar_ld.serialization import atomic_output
 
     with cli_errors():
@@ -89,7 +89,7 @@ def build(
         found = expand(sources, shard=shard)
         if no_validate:
             typer.echo("kzar-ld: warning: --no-validate: the output was NOT checked against the shapes", err=True)
-        settings = Settings(base=base, validate=not no_validate, max_bytes=max_bytes)
+        settings = PipelineSettings(base=base, validate=not no_validate, max_bytes=max_bytes)
         to_stdout = output is None or output == "-"
         destination = _stdout() if to_stdout else atomic_output(str(output), protect=protected_files(found))
         try:

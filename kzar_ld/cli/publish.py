@@ -103,7 +103,7 @@ def publish(
     from kzar_ld.cli.batch import expand, run_batch
     from kzar_ld.errors import InputError
     from kzar_ld.iris import validate_base
-    from kzar_ld.pipeline import Settings
+    from kzar_ld.pipeline import PipelineSettings
     from kzar_ld.pipeline.graph_store import GraphStoreSink
     from kzar_ld.publishing import PublishReport, derive_query_endpoint
     from kzar_ld.remote import HttpSettings, check_endpoint
@@ -145,7 +145,7 @@ def publish(
         ) as sink:
             tally = run_batch(
                 found,
-                settings=Settings(base=base),
+                settings=PipelineSettings(base=base),
                 jobs=jobs,
                 fail_fast=False,
                 quiet=quiet,

@@ -183,7 +183,7 @@ def _load_data(
     from kzar_ld.cli.batch import expand
     from kzar_ld.errors import InputError
     from kzar_ld.iris import validate_base
-    from kzar_ld.pipeline import Settings, default_jobs, run
+    from kzar_ld.pipeline import PipelineSettings, default_jobs, run_pipeline
     from kzar_ld.serialization import nquads_to_dataset
     from kzar_ld.sparql_stores import OxigraphStore, RdflibStore
 
@@ -192,8 +192,8 @@ def _load_data(
     chosen = engine or (Engine.OXIGRAPH if len(sources) > _HANDFUL else Engine.RDFLIB)
     chunks: list[bytes] = []
     owners: dict[str, str] = {}
-    settings = Settings(base=base, validate=False)
-    for outcome in run(sources, settings=settings, jobs=jobs or default_jobs(), fail_fast=True):
+    settings = PipelineSettings(base=base, validate=False)
+    for outcome in run_pipeline(sources, settings=settings, jobs=jobs or default_jobs(), fail_fast=True):
         if outcome.failure is not None:
             raise outcome.failure.to_error()
         for name in outcome.graphs:

@@ -67,7 +67,7 @@ def validate(
     """Validate articles or RDF files and print one report (stdout); violations exit with 1."""
     from kzar_ld.cli.batch import expand, run_batch
     from kzar_ld.errors import InputError
-    from kzar_ld.pipeline import Settings
+    from kzar_ld.pipeline import PipelineSettings
     from kzar_ld.shacl import ValidationReport
 
     with cli_errors():
@@ -75,7 +75,7 @@ def validate(
         checked: list[Outcome] = []
         tally = run_batch(
             sources,
-            settings=Settings(validate=True),
+            settings=PipelineSettings(validate=True),
             jobs=jobs,
             fail_fast=fail_fast,
             quiet=quiet,

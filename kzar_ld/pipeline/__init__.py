@@ -10,28 +10,28 @@
 - :mod:`~kzar_ld.pipeline.sinks`: :class:`RdfWriter`.
 
 Example:
-    >>> outcomes = list(run(expand_sources(["examples"]), settings=Settings(validate=True)))
+    >>> outcomes = list(run_pipeline(expand_sources(["examples"]), settings=PipelineSettings(validate=True)))
     >>> [(o.article_id, o.ok) for o in outcomes]
     [('000_b748ee61ec8ac40c', True)]
 """
 
 from __future__ import annotations
 
-from kzar_ld.pipeline.runner import default_jobs, run
+from kzar_ld.pipeline.runner import default_jobs, run_pipeline
 from kzar_ld.pipeline.sinks import RdfWriter
 from kzar_ld.pipeline.sources import Shard, Source, SourceKind, expand_sources
-from kzar_ld.pipeline.work import Failure, Outcome, Settings, process
+from kzar_ld.pipeline.work import Failure, Outcome, PipelineSettings, process_source
 
 __all__ = [
     "Failure",
     "Outcome",
+    "PipelineSettings",
     "RdfWriter",
-    "Settings",
     "Shard",
     "Source",
     "SourceKind",
     "default_jobs",
     "expand_sources",
-    "process",
-    "run",
+    "process_source",
+    "run_pipeline",
 ]

@@ -10,7 +10,7 @@ is not sent again, and a run killed half-way is resumed by running it again.
 Example (needs a running store, so it is not run as a doctest)::
 
     with GraphStoreSink("http://127.0.0.1:7878/store", skip_unchanged=True) as sink:
-        for outcome in run(expand_sources(["archive"])):
+        for outcome in run_pipeline(expand_sources(["archive"])):
             sink.add(outcome)
     [r.status for r in sink.results]
 """

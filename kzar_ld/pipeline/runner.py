@@ -7,7 +7,7 @@ by the number of sources.
 
 Example:
     >>> from kzar_ld.pipeline.sources import expand_sources
-    >>> [o.article_id for o in run(expand_sources(["examples"]), settings=Settings(validate=False))]
+    >>> [o.article_id for o in run_pipeline(expand_sources(["examples"]), settings=PipelineSettings(validate=False))]
     ['000_b748ee61ec8ac40c']
 """
 
@@ -20,9 +20,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from kzar_ld.pipeline.sources import Source
-from kzar_ld.pipeline.work import Outcome, Settings, process
+from kzar_ld.pipeline.work import Outcome, PipelineSettings, process_source
 
-__all__ = ["default_jobs", "run"]
+__all__ = ["default_jobs", "run_pipeline"]
 
 # Outcomes queued per worker: enough to keep every worker busy while the parent writes.
 _IN_FLIGHT_PER_JOB = 4
@@ -40,10 +40,10 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(
+def run_pipeline(
     sources: Sequence[Source],
     *,
-    settings: Settings | None = None,
+    settings: PipelineSettings | None = None,
     jobs: int = 1,
     fail_fast: bool = False,
 ) -> Iterator[Outcome]:
@@ -56,11 +56,11 @@ def run(
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    settings = settings or Settings()
+    settings = settings or PipelineSettings()
     workers = min(jobs, len(sources))
     if workers <= 1:
         for source in sources:
-            outcome = process(source, settings)
+            outcome = process_source(source, settings)
             yield outcome
             if fail_fast and not outcome.ok:
                 return
@@ -68,7 +68,9 @@ def run(
     yield from _run_pool(sources, settings=settings, workers=workers, fail_fast=fail_fast)
 
 
-def _run_pool(sources: Sequence[Source], *, settings: Settings, workers: int, fail_fast: bool) -> Iterator[Outcome]:
+def _run_pool(
+    sources: Sequence[Source], *, settings: PipelineSettings, workers: int, fail_fast: bool
+) -> Iterator[Outcome]:
     # forkserver: workers start from a clean, single-threaded server process (fork from a
     # process with threads, such as a progress bar's, can deadlock), with our modules preloaded.
     context = multiprocessing.get_context("forkserver")
@@ -78,14 +80,14 @@ def _run_pool(sources: Sequence[Source], *, settings: Settings, workers: int, fa
     queue = iter(sources)
     try:
         for source in queue:
-            pending.append(pool.submit(process, source, settings))
+            pending.append(pool.submit(process_source, source, settings))
             if len(pending) >= workers * _IN_FLIGHT_PER_JOB:
                 break
         while pending:
             outcome = pending.popleft().result()
             next_source = next(queue, None)
             if next_source is not None:
-                pending.append(pool.submit(process, next_source, settings))
+                pending.append(pool.submit(process_source, next_source, settings))
             yield outcome
             if fail_fast and not outcome.ok:
                 return
@@ -95,7 +97,7 @@ def _run_pool(sources: Sequence[Source], *, settings: Settings, workers: int, fa
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _warm(settings: Settings) -> None:
+def _warm(settings: PipelineSettings) -> None:
     """Load in each worker, once, what every source needs: the mapping and the shapes."""
     import kzar_ld.annotated
     import kzar_ld.mapping  # noqa: F401

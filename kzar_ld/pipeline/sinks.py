@@ -8,11 +8,12 @@ written: those syntaxes keep the run's statements until :meth:`RdfWriter.close`.
 
 Example:
     >>> import io
-    >>> from kzar_ld.pipeline.runner import run
+    >>> from kzar_ld.pipeline.runner import run_pipeline
+    >>> from kzar_ld.pipeline.work import PipelineSettings
     >>> from kzar_ld.pipeline.sources import expand_sources
     >>> out = io.BytesIO()
     >>> with RdfWriter(out, format=Format.NQUADS) as writer:
-    ...     for outcome in run(expand_sources(["examples"]), settings=Settings(validate=False)):
+    ...     for outcome in run_pipeline(expand_sources(["examples"]), settings=PipelineSettings(validate=False)):
     ...         writer.add(outcome)
     >>> out.getvalue().count(b"\\n") == writer.triples
     True
@@ -23,10 +24,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import BinaryIO
 
-from kzar_ld.pipeline.work import Outcome, Settings
+from kzar_ld.pipeline.work import Outcome
 from kzar_ld.serialization import Format
 
-__all__ = ["RdfWriter", "Settings"]
+__all__ = ["RdfWriter"]
 
 
 class RdfWriter:

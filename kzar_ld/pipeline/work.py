@@ -7,10 +7,10 @@ becomes a :class:`Failure` inside the outcome, never an exception that stops a b
 
 Example:
     >>> from kzar_ld.pipeline.sources import Source, SourceKind
-    >>> outcome = process(Source("examples/kazinform-2023-08-24", SourceKind.ARTICLE))
+    >>> outcome = process_source(Source("examples/kazinform-2023-08-24", SourceKind.ARTICLE))
     >>> outcome.ok, outcome.article_id, outcome.triples > 500
     (True, '000_b748ee61ec8ac40c', True)
-    >>> process(Source("examples/missing.yaml", SourceKind.ARTICLE)).failure.message
+    >>> process_source(Source("examples/missing.yaml", SourceKind.ARTICLE)).failure.message
     'examples/missing.yaml: no such article directory or annotation file'
 """
 
@@ -29,14 +29,14 @@ if TYPE_CHECKING:
 
     from kzar_ld.shacl import ValidationReport
 
-__all__ = ["EXIT_SOFTWARE", "Failure", "Outcome", "Settings", "process"]
+__all__ = ["EXIT_SOFTWARE", "Failure", "Outcome", "PipelineSettings", "process_source"]
 
 #: Exit code of a failure that is a defect of kzar_ld, not of the input (``EX_SOFTWARE``).
 EXIT_SOFTWARE = 70
 
 
 @dataclass(frozen=True)
-class Settings:
+class PipelineSettings:
     """How every source of a run is processed.
 
     ``base``: the base IRI of minted IRIs; ``validate``: run the SHACL shapes; ``max_bytes``:
@@ -126,13 +126,13 @@ class Outcome:
         return self.article_id or self.source.path
 
 
-def process(source: Source, settings: Settings | None = None) -> Outcome:
+def process_source(source: Source, settings: PipelineSettings | None = None) -> Outcome:
     """Read, build, validate and serialise one source; never raises for bad input.
 
     ``KeyboardInterrupt`` and ``SystemExit`` pass through; any other exception becomes a
     :class:`Failure` (exit code 70 when it is not a :class:`~kzar_ld.errors.KzarError`).
     """
-    settings = settings or Settings()
+    settings = settings or PipelineSettings()
     timings: list[tuple[str, float]] = []
     article_id: str | None = None
     clock = time.perf_counter()
