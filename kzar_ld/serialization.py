@@ -280,7 +280,8 @@ def _base_of_ox(quads: list[ox.Quad]) -> str | None:
     for q in quads:
         s = q.subject
         if (
-            q.predicate.value == str(RDF.type)
+            isinstance(s, ox.NamedNode)
+            and q.predicate.value == str(RDF.type)
             and isinstance(q.object, ox.NamedNode)
             and q.object.value == article_type
             and "/article/" in s.value

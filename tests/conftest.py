@@ -34,6 +34,10 @@ from pathlib import Path
 import pytest
 import requests
 
+# Tests name their data by paths from the repository root (examples/…, tests/data/…), and some are
+# collected from those paths: run from the root whatever directory pytest was started in.
+os.chdir(Path(__file__).resolve().parent.parent)
+
 # ---------------------------------------------------------------------------------------------
 # A real Oxigraph server
 

@@ -25,6 +25,7 @@ from rdflib.query import Result as RdflibResult
 from kzar_ld import build_graph, load_article
 from kzar_ld.errors import InputError, QueryError
 from kzar_ld.namespaces import KZAR, OA, RDF, SCHEMA, XSD
+from kzar_ld.resources import resource_files
 from kzar_ld.sparql import (
     BundledQuery,
     Engine,
@@ -42,7 +43,6 @@ from kzar_ld.sparql import (
     parse_term,
     query,
 )
-from kzar_ld.resources import resource_files
 
 EXAMPLE = Path("examples/kazinform-2023-08-24")
 SECOND = Path("tests/data/articles/fictional-round-table")

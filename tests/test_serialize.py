@@ -186,7 +186,7 @@ def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path: Path, datas
 def test_write_guesses_format_from_extension_and_refuses_unknown(tmp_path: Path, dataset: Dataset) -> None:
     write(dataset, tmp_path / "a.jsonld")
     assert json.loads((tmp_path / "a.jsonld").read_text(encoding="utf-8"))["@context"][0] == "https://schema.org"
-    with pytest.raises(OutputError, match="cannot tell the RDF syntax from the extension '.txt'"):
+    with pytest.raises(OutputError, match=r"cannot tell the RDF syntax from the extension '\.txt'"):
         write(dataset, tmp_path / "a.txt")
 
 
