@@ -55,11 +55,20 @@ def read_text(folder: str, name: str) -> str:
 
 
 @cache
+def _schemaorg_context_text() -> str:
+    return read_text("contexts", "schemaorg.jsonld")
+
+
 def schemaorg_context() -> dict[str, Any]:
     """The official schema.org JSON-LD context (a shipped copy; never fetched).
 
+    Each call returns a new object, so no caller can change what another one reads (the file
+    is read once per process).
+
     >>> schemaorg_context()["@context"]["@vocab"]
     'http://schema.org/'
+    >>> schemaorg_context() is schemaorg_context()
+    False
     """
-    data: dict[str, Any] = json.loads(read_text("contexts", "schemaorg.jsonld"))
+    data: dict[str, Any] = json.loads(_schemaorg_context_text())
     return data

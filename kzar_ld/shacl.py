@@ -295,7 +295,7 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     from kzar_ld.vocab import check_schema_usage, with_inferred_types
 
     shipped = shapes is None
-    shapes_to_use = shapes_graph() if shapes is None else shapes
+    shapes_to_use = _shared_shapes() if shapes is None else shapes
     results: list[ValidationResult] = []
     graphs: list[IdentifiedNode | None] = []
     for name, part in _parts(graph):
@@ -307,15 +307,24 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     return ValidationReport(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=tuple(graphs))
 
 
-@cache
 def shapes_graph() -> Graph:
-    """The shipped shapes (every ``.ttl`` in the ``shapes`` resource folder), parsed once.
+    """A copy of the shipped shapes (every ``.ttl`` in the ``shapes`` resource folder).
 
-    Treat it as read-only: it is shared by every validation in the process.
+    The shapes are parsed once per process; each call returns a new graph, free to change.
 
     >>> (KZSH.SchemaOrgUsage, RDF.type, SH.NodeShape) in shapes_graph()
     True
     """
+    copy = Graph()
+    copy += _shared_shapes()
+    for prefix, namespace in _shared_shapes().namespaces():
+        copy.bind(prefix, namespace)
+    return copy
+
+
+@cache
+def _shared_shapes() -> Graph:
+    """The parsed shipped shapes, shared by every validation in the process: never changed."""
     graph = Graph()
     for resource in resource_files("shapes", suffix=".ttl"):
         graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")

@@ -121,12 +121,6 @@ def publish(
                     "give --query-endpoint"
                 )
         validate_base(base)
-        if base == DEFAULT_BASE and not dry_run and not quiet:
-            typer.echo(
-                f"kzar-ld: warning: publishing with the placeholder base {DEFAULT_BASE}; "
-                "pass --base https://your.domain/id/ so the IRIs are yours",
-                err=True,
-            )
         settings = HttpSettings.from_env(
             read_timeout=timeout,
             connect_timeout=min(timeout, HttpSettings.connect_timeout),
@@ -151,6 +145,7 @@ def publish(
                 quiet=quiet,
                 verbose=verbose,
                 consume=sink.add,
+                report_warnings=False,
             )
         report = PublishReport(
             store=store,
@@ -164,6 +159,12 @@ def publish(
                 for position, result in enumerate(report.results, start=1):
                     _progress(position, len(report.results), result)
             typer.echo(_summary(report, invalid=len(tally.failed)), err=True)
+            if base == DEFAULT_BASE and not dry_run:
+                typer.echo(
+                    f"kzar-ld: warning: published with the placeholder base {DEFAULT_BASE}; "
+                    "pass --base https://your.domain/id/ so that the IRIs are yours",
+                    err=True,
+                )
         if tally.failed and report.ok:
             raise typer.Exit(code=tally.exit_code)
         report.raise_for_failures()

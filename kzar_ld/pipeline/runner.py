@@ -103,7 +103,7 @@ def _warm(settings: PipelineSettings) -> None:
     import kzar_ld.mapping  # noqa: F401
 
     if settings.validate:
-        from kzar_ld.shacl import shapes_graph
+        from kzar_ld.shacl import _shared_shapes
         from kzar_ld.vocab import check_schema_usage  # noqa: F401
 
-        shapes_graph()
+        _shared_shapes()
