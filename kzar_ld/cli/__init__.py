@@ -9,23 +9,39 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from typing import Any
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from kzar_ld.errors import KzarError
 
-__all__ = ["app", "cli_errors", "main"]
+__all__ = ["Command", "app", "cli_errors", "main"]
 
 app = typer.Typer(
     name="kzar-ld",
     help="Publish news articles as validated, queryable schema.org + FOAF linked data.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
-    add_completion=False,
+    add_completion=True,
     # Plain help: rich's help formatter costs ~150 ms to import, more than the rest of --help.
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+class Command(TyperCommand):
+    """A command whose help names each argument by its metavar (``SOURCE...``), not a Python type."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+
+
+def _no_type(ctx: object) -> None:
+    return None
 
 
 def _version(value: bool) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kzar_ld.cli import app, cli_errors
+from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import (
     BaseOption,
     FailFastOption,
@@ -38,12 +38,12 @@ worst failure (1 violations, 2 bad input). Nothing is written when no article is
 """
 
 
-@app.command(epilog=_EPILOG)
+@app.command(epilog=_EPILOG, cls=Command)
 def build(
     sources: Annotated[
         list[str],
         typer.Argument(
-            metavar="SOURCE...",
+            metavar="SOURCE",
             help="Article directories (text + annotation.yaml), directories of them, annotation files or "
             "glob patterns; - reads article paths from stdin, one per line.",
             show_default=False,

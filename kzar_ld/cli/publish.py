@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kzar_ld.cli import app, cli_errors
+from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import BaseOption, JobsOption, QuietOption, ShardOption, VerboseOption
 from kzar_ld.defaults import DEFAULT_BASE
 
@@ -37,12 +37,12 @@ Exit codes: 0 all published; 1 an article does not conform (not sent);
 """
 
 
-@app.command(epilog=_EPILOG)
+@app.command(epilog=_EPILOG, cls=Command)
 def publish(
     sources: Annotated[
         list[str],
         typer.Argument(
-            metavar="SOURCE...",
+            metavar="SOURCE",
             help="Article directories (text + annotation.yaml), directories of them, annotation files or "
             "glob patterns; - reads article paths from stdin.",
             show_default=False,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kzar_ld.cli import app, cli_errors
+from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import JobsOption
 from kzar_ld.defaults import DEFAULT_BASE
 from kzar_ld.formats import Engine, ResultFormat
@@ -47,7 +47,7 @@ SERVICE, LOAD, update or FROM, and a timeout); 3 the endpoint failed.
 """
 
 
-@app.command(name="query", epilog=_EPILOG)
+@app.command(name="query", epilog=_EPILOG, cls=Command)
 def query_command(
     query: Annotated[
         str | None,
@@ -73,6 +73,7 @@ def query_command(
         typer.Option(
             "--endpoint",
             "-e",
+            metavar="URL",
             help="A SPARQL 1.1 query endpoint, e.g. http://127.0.0.1:7878/query.",
             show_default=False,
         ),
@@ -98,7 +99,7 @@ def query_command(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option(help="Stop the query after this many seconds.", min=0.001, show_default=False),
+        typer.Option(metavar="SECONDS", help="Stop the query after this many seconds.", min=0.001, show_default=False),
     ] = None,
     engine: Annotated[
         Engine | None,
@@ -117,7 +118,9 @@ def query_command(
         InputFormat | None,
         typer.Option(help="Syntax of the --data files, if their extension does not say."),
     ] = None,
-    base: Annotated[str, typer.Option(help="Base IRI for article directories given with --data.")] = DEFAULT_BASE,
+    base: Annotated[
+        str, typer.Option(metavar="IRI", help="Base IRI for article directories given with --data.")
+    ] = DEFAULT_BASE,
     jobs: JobsOption = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
 ) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kzar_ld.cli import app, cli_errors
+from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import FailFastOption, JobsOption, QuietOption, ShardOption, VerboseOption
 from kzar_ld.formats import Format, ReportFormat
 
@@ -29,12 +29,12 @@ Exit codes: 0 conforms (warnings allowed), 1 violations, 2 bad input.
 """
 
 
-@app.command(epilog=_EPILOG)
+@app.command(epilog=_EPILOG, cls=Command)
 def validate(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            metavar="INPUT...",
+            metavar="INPUT",
             help="Article directories (text + annotation.yaml), directories of them, or RDF files: Turtle, "
             "JSON-LD, N-Triples, N-Quads, TriG or RDF/XML, told apart by extension; - reads RDF from stdin.",
             show_default=False,

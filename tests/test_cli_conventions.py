@@ -1,0 +1,111 @@
+"""The conventions command-line users expect: ``-`` for stdin and stdout, completion, -q/-v,
+readable help, NO_COLOR."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kzar_ld import Format, build_graph, load_article, serialize
+from kzar_ld.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = "examples/kazinform-2023-08-24"
+COMMANDS = ("build", "validate", "query", "publish")
+runner = CliRunner()
+
+
+def test_dash_output_is_stdout_not_a_file_named_dash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["build", str(ROOT / EXAMPLE), "-o", "-", "-f", "nt", "-q"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout_bytes == serialize(build_graph(load_article(ROOT / EXAMPLE)), format=Format.NT)
+    assert not (tmp_path / "-").exists()
+
+
+def test_query_data_from_stdin() -> None:
+    turtle = serialize(build_graph(load_article(EXAMPLE)), format=Format.TURTLE)
+    from_stdin = runner.invoke(app, ["query", "places", "--data", "-", "--format", "csv"], input=turtle)
+    from_file = runner.invoke(app, ["query", "places", "--data", EXAMPLE, "--format", "csv"])
+    assert from_stdin.exit_code == 0, from_stdin.stderr
+    assert from_stdin.stdout == from_file.stdout
+    assert from_stdin.stdout.count("\n") > 3
+
+
+def test_shell_completion_is_offered() -> None:
+    result = runner.invoke(app, ["--show-completion", "bash"])
+    assert result.exit_code == 0
+    assert "_KZAR_LD_COMPLETE" in result.stdout
+    assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_readable_metavars_not_python_types(command: str) -> None:
+    text = runner.invoke(app, [command, "--help"]).stdout
+    assert not re.search(r"<(str|int|float|bool|list|path)\b[^>]*>", text), text
+    assert "<list[" not in text
+
+
+@pytest.mark.parametrize("command", ("build", "validate", "publish"))
+def test_batch_commands_take_quiet_and_verbose(command: str) -> None:
+    text = runner.invoke(app, [command, "--help"]).stdout
+    assert "-q, --quiet" in text and "-v, --verbose" in text and "-j, --jobs N" in text
+
+
+def test_verbose_gives_a_line_per_article() -> None:
+    result = runner.invoke(app, ["build", EXAMPLE, "-v", "-o", "-"])
+    assert result.exit_code == 0, result.stderr
+    assert re.search(
+        r"000_b748ee61ec8ac40c: \d+ statements \(load \d+ ms, build \d+ ms, validate \d+ ms", result.stderr
+    )
+
+
+def _on_terminal(command: list[str], env: dict[str, str]) -> bytes:
+    leader, follower = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+        cwd=ROOT,
+        env={**full_env, "TERM": "xterm-256color", "COLUMNS": "120", **env},
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(timeout=60)
+    os.close(leader)
+    return seen
+
+
+def test_no_color_is_honoured(tmp_path: Path) -> None:
+    for article in ("a", "b", "c"):
+        folder = tmp_path / article
+        folder.mkdir()
+        for f in (ROOT / EXAMPLE).iterdir():
+            text = f.read_text(encoding="utf-8").replace("000_b748ee61ec8ac40c", f"x-{article}")
+            (folder / f.name.replace("000_b748ee61ec8ac40c", f"x-{article}")).write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "kzar_ld", "build", str(tmp_path), "-f", "nquads", "-o", str(tmp_path / "o.nq")]
+    colour = re.compile(rb"\x1b\[[0-9;]*(3[0-9]|38;[0-9;]+)m")
+    coloured = _on_terminal(command, {})
+    assert b"ETA" in coloured and colour.search(coloured)  # the progress bar is in colour...
+    plain = _on_terminal(command, {"NO_COLOR": "1"})
+    assert b"ETA" in plain and not colour.search(plain)  # ...unless NO_COLOR is set
