@@ -10,6 +10,7 @@ import typer
 
 from kzar_ld.cli import app, cli_errors
 from kzar_ld.rdfio import InputFormat
+from kzar_ld.remote import QueryMethod
 from kzar_ld.sparql import Engine, ResultFormat
 
 if TYPE_CHECKING:
@@ -110,6 +111,10 @@ def query_command(
         str, typer.Option(help="Base IRI for article directories given with --data.")
     ] = "https://kzar.example/id/",
     list_queries: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
+    query_method: Annotated[
+        QueryMethod,
+        typer.Option(help="How --endpoint gets the query: post-form (every store), post-direct or get."),
+    ] = QueryMethod.POST_FORM,
 ) -> None:
     """Run a SPARQL query over articles and RDF files (--data) or a SPARQL endpoint (--endpoint).
 
@@ -149,6 +154,7 @@ def query_command(
                 bindings=bindings,
                 allow_service=allow_service,
                 timeout=timeout,
+                query_method=query_method,
                 source=loaded.source,
             )
         else:
