@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from kzar_ld.mapping import build_graph
     from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
     from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
-    from kzar_ld.remote import HttpSettings
+    from kzar_ld.remote import HttpSettings, QueryMethod, UserAuth
     from kzar_ld.serialization import Format, serialize, write
     from kzar_ld.shacl import ReportFormat, Severity, ValidationReport, ValidationResult, validate
     from kzar_ld.sparql import (
@@ -79,6 +79,7 @@ _LAZY: dict[str, str] = {
     "PublishReport": "kzar_ld.publishing",
     "PublishStatus": "kzar_ld.publishing",
     "QueryError": "kzar_ld.errors",
+    "QueryMethod": "kzar_ld.remote",
     "QueryResult": "kzar_ld.sparql",
     "RdfSyntaxError": "kzar_ld.errors",
     "RemoteError": "kzar_ld.errors",
@@ -87,6 +88,7 @@ _LAZY: dict[str, str] = {
     "Severity": "kzar_ld.shacl",
     "Span": "kzar_ld.annotated",
     "UnsafeInputError": "kzar_ld.errors",
+    "UserAuth": "kzar_ld.remote",
     "ValidationReport": "kzar_ld.shacl",
     "ValidationResult": "kzar_ld.shacl",
     "VocabProblem": "kzar_ld.vocab",
@@ -155,6 +157,7 @@ __all__ = [
     "PublishReport",
     "PublishStatus",
     "QueryError",
+    "QueryMethod",
     "QueryResult",
     "RdfSyntaxError",
     "RemoteError",
@@ -163,6 +166,7 @@ __all__ = [
     "Severity",
     "Span",
     "UnsafeInputError",
+    "UserAuth",
     "ValidationReport",
     "ValidationResult",
     "VocabProblem",

@@ -167,6 +167,8 @@ def test_cli_publish_verify_then_query_answers_like_local_data(sparql_store: Sto
         "--query-endpoint",
         sparql_store.query,
         "--verify",
+        "--query-method",
+        "get",
     )
     assert code == 0, err
     assert ", verified, " in err.splitlines()[0]
