@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         RemoteError,
         UnsafeInputError,
     )
-    from kzar_ld.formats import Engine, Format, ReportFormat, ResultFormat
+    from kzar_ld.formats import Engine, Format, QueryMethod, ReportFormat, ResultFormat
     from kzar_ld.iris import IriMinter, slugify
     from kzar_ld.mapping import build_graph
     from kzar_ld.pipeline import (
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from kzar_ld.pipeline.graph_store import GraphStoreSink
     from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
     from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
-    from kzar_ld.remote import HttpSettings
+    from kzar_ld.remote import HttpSettings, UserAuth
     from kzar_ld.serialization import serialize, write
     from kzar_ld.shacl import Severity, ValidationReport, ValidationResult, validate
     from kzar_ld.sparql import (
@@ -90,6 +90,8 @@ _LAZY: dict[str, str] = {
     "Engine": "kzar_ld.formats",
     "Format": "kzar_ld.formats",
     "HttpSettings": "kzar_ld.remote",
+    "QueryMethod": "kzar_ld.formats",
+    "UserAuth": "kzar_ld.remote",
     "InputError": "kzar_ld.errors",
     "InputFormat": "kzar_ld.rdfio",
     "IriError": "kzar_ld.errors",

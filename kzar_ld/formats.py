@@ -22,7 +22,7 @@ from kzar_ld.errors import InputError, OutputError
 if TYPE_CHECKING:
     from kzar_ld.sparql_safety import QueryKind
 
-__all__ = ["EXTENSIONS", "Engine", "Format", "ReportFormat", "ResultFormat"]
+__all__ = ["EXTENSIONS", "Engine", "Format", "QueryMethod", "ReportFormat", "ResultFormat"]
 
 
 class Format(enum.StrEnum):
@@ -200,3 +200,20 @@ class Engine(enum.StrEnum):
 
     RDFLIB = "rdflib"
     OXIGRAPH = "oxigraph"
+
+
+class QueryMethod(enum.StrEnum):
+    """How a SPARQL query travels to an endpoint (SPARQL 1.1 Protocol §2.1). The value is the CLI spelling.
+
+    ``POST_FORM`` is the default: every SPARQL 1.1 store answers it, and the query's length is
+    not limited as in a URL. ``POST_DIRECT`` sends the query as an ``application/sparql-query``
+    body (Virtuoso 7 never answers it); ``GET`` puts it in the URL (short queries only, but
+    cacheable).
+
+    >>> QueryMethod("post-form") is QueryMethod.POST_FORM, [m.value for m in QueryMethod]
+    (True, ['post-form', 'post-direct', 'get'])
+    """
+
+    POST_FORM = "post-form"
+    POST_DIRECT = "post-direct"
+    GET = "get"

@@ -37,7 +37,7 @@ from kzar_ld.annotation import (
     ref_id,
 )
 from kzar_ld.iris import DEFAULT_BASE, IriMinter
-from kzar_ld.namespaces import FOAF, KZAR, OA, RDF, SCHEMA, XSD
+from kzar_ld.namespaces import FOAF, KZAR, OA, RDF, SCHEMA, XSD, bind_prefixes
 
 __all__ = ["QUOTE_CONTEXT", "build_graph"]
 
@@ -93,7 +93,7 @@ def build_graph(articles: Article | Sequence[Article], *, base: str = DEFAULT_BA
     True
     """
     minter = IriMinter(base)
-    dataset = Dataset(default_union=True)
+    dataset = bind_prefixes(Dataset(default_union=True))
     with paused_gc():
         for article in [articles] if isinstance(articles, Article) else articles:
             graph = dataset.graph(URIRef(minter.article(article.id)))

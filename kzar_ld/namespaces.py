@@ -14,10 +14,12 @@ Example:
 
 from __future__ import annotations
 
-from rdflib import Namespace, URIRef
+from typing import TypeVar
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, XSD, DefinedNamespace
 
-__all__ = ["FOAF", "KZAR", "OA", "OWL", "PREFIXES", "RDF", "RDFS", "SCHEMA", "SH", "XSD"]
+__all__ = ["FOAF", "KZAR", "OA", "OWL", "PREFIXES", "RDF", "RDFS", "SCHEMA", "SH", "XSD", "bind_prefixes"]
 
 
 class SCHEMA(DefinedNamespace):
@@ -164,3 +166,24 @@ PREFIXES: dict[str, str] = {
     "schema": str(SCHEMA),
     "xsd": str(XSD),
 }
+
+
+_G = TypeVar("_G", bound=Graph)
+
+
+def bind_prefixes(graph: _G) -> _G:
+    """Bind every prefix of :data:`PREFIXES` in ``graph`` (a Graph or a Dataset) and return it.
+
+    rdflib binds ``schema:`` to ``https://schema.org/`` by default, while our data uses
+    ``http://schema.org/``: without this, rdflib's own ``graph.query("... schema:Person")``
+    silently finds nothing and ``graph.serialize()`` invents ``ns1:``. Our bindings replace
+    whatever else held the prefix or the namespace.
+
+    >>> from rdflib import Dataset
+    >>> ds = bind_prefixes(Dataset())
+    >>> dict(ds.namespaces())["schema"]
+    rdflib.term.URIRef('http://schema.org/')
+    """
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph

@@ -20,9 +20,16 @@ Every request goes through one loop that applies :class:`HttpSettings`:
   write, is refused with the target named, so credentials and data never go somewhere the
   user did not name;
 * a response body is read with a size cap, and a body cut off mid-stream is an error;
-* credentials (HTTP basic, or a bearer token) come from the settings or the environment
-  (``KZAR_LD_USER``, ``KZAR_LD_PASSWORD``, ``KZAR_LD_TOKEN``) and are never printed, logged,
-  put in a ``repr`` or in an error message. Endpoint URLs may not carry credentials.
+* credentials (a user and password for HTTP Basic or Digest, or a bearer token) come from the
+  settings or the environment (``KZAR_LD_USER``, ``KZAR_LD_PASSWORD``, ``KZAR_LD_TOKEN``) and
+  are never printed, logged, put in a ``repr`` or in an error message. Endpoint URLs may not
+  carry credentials. ``KZAR_LD_AUTH`` (``basic``, ``digest`` or ``auto``) picks the scheme for a
+  user and password; ``auto`` (the default) sends Basic and, when the server's 401 challenge
+  offers Digest only (Virtuoso's authenticated endpoints), answers it with Digest. A 401 names
+  the scheme(s) the server asked for;
+* a SPARQL query is sent in one of the three forms of the SPARQL 1.1 Protocol
+  (:class:`QueryMethod`): form-encoded POST by default, which every store answers (Virtuoso
+  never answers a POST of ``application/sparql-query``), a direct POST, or GET.
 
 Every failure is a :class:`~kzar_ld.errors.RemoteError` (exit code 3) that names the method,
 the URL and the HTTP status, with a short excerpt of the store's own error message; a bad
@@ -43,6 +50,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import email.utils
+import enum
 import json
 import logging
 import math
@@ -52,19 +60,24 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 import pyoxigraph
 import requests
+import requests.auth
 
 from kzar_ld.errors import InputError, RemoteError
+from kzar_ld.formats import QueryMethod
 
 __all__ = [
+    "ENV_AUTH",
     "ENV_PASSWORD",
     "ENV_TOKEN",
     "ENV_USER",
     "HttpResponse",
     "HttpSettings",
+    "QueryMethod",
+    "UserAuth",
     "check_endpoint",
     "count_triples",
     "graph_delete",
@@ -80,6 +93,8 @@ log = logging.getLogger(__name__)
 ENV_USER = "KZAR_LD_USER"
 ENV_PASSWORD = "KZAR_LD_PASSWORD"
 ENV_TOKEN = "KZAR_LD_TOKEN"
+#: Environment variable that picks the scheme for a user and password (:class:`UserAuth`).
+ENV_AUTH = "KZAR_LD_AUTH"
 
 _SPARQL_JSON = "application/sparql-results+json"
 _USER_AGENT = "kzar-ld (+requests)"
@@ -91,6 +106,25 @@ _SAFE_METHODS = frozenset({"GET", "HEAD"})
 _WRITE_METHODS = frozenset({"PUT", "DELETE"})
 # RFC 6750 b64token: what a bearer token may contain.
 _TOKEN_RE = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+# An auth-scheme token at the start of a WWW-Authenticate value or after a comma (RFC 9110 §11.6.1).
+_CHALLENGE_RE = re.compile(r"(?:^|,)\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)(?=\s+[^\s=,]|\s*(?:,|$))")
+
+
+class UserAuth(enum.StrEnum):
+    """Which HTTP scheme carries a user and password. The value is the ``KZAR_LD_AUTH`` spelling.
+
+    ``AUTO`` sends Basic credentials, and when the answer is a 401 whose challenge offers Digest
+    but not Basic, or a 401 with no challenge at all, tries once more with Digest (Virtuoso's
+    ``/sparql-auth`` and ``/sparql-graph-crud-auth`` answer Basic with a bare 401). ``BASIC``
+    and ``DIGEST`` use that scheme only (Digest never sends the password itself).
+
+    >>> UserAuth("digest") is UserAuth.DIGEST
+    True
+    """
+
+    AUTO = "auto"
+    BASIC = "basic"
+    DIGEST = "digest"
 
 
 @dataclass(frozen=True)
@@ -99,12 +133,17 @@ class HttpSettings:
 
     Times are in seconds. ``retries`` is the number of extra attempts after the first;
     attempt *n* waits ``backoff * 2**n`` (or what ``Retry-After`` asks, if longer), and no wait
-    may exceed ``max_wait``. Give ``user`` and ``password`` for HTTP basic authentication, or
-    ``token`` for a bearer token, never both. Credentials are left out of ``repr``.
+    may exceed ``max_wait``. Give ``user`` and ``password`` for HTTP Basic or Digest
+    authentication (``user_auth`` says which), or ``token`` for a bearer token, never both.
+    Credentials are left out of ``repr``. ``query_method`` is how SPARQL queries are sent.
 
     >>> s = HttpSettings(read_timeout=5, user="ingest", password="s3cret")
     >>> s.auth_scheme, "s3cret" in repr(s), "ingest" in repr(s)
     ('basic', False, False)
+    >>> HttpSettings(user="ingest", password="s3cret", user_auth=UserAuth.DIGEST).auth_scheme
+    'digest'
+    >>> HttpSettings().query_method
+    <QueryMethod.POST_FORM: 'post-form'>
     >>> HttpSettings(retries=-1)
     Traceback (most recent call last):
     ...
@@ -120,6 +159,8 @@ class HttpSettings:
     user: str | None = field(default=None, repr=False)
     password: str | None = field(default=None, repr=False)
     token: str | None = field(default=None, repr=False)
+    user_auth: UserAuth = UserAuth.AUTO
+    query_method: QueryMethod = QueryMethod.POST_FORM
 
     def __post_init__(self) -> None:
         for name in ("connect_timeout", "read_timeout"):
@@ -135,6 +176,14 @@ class HttpSettings:
         if isinstance(self.max_body_bytes, bool) or not isinstance(self.max_body_bytes, int) or self.max_body_bytes < 1:
             raise InputError(f"max_body_bytes must be a positive whole number, not {self.max_body_bytes!r}")
         _check_credentials(self.user, self.password, self.token)
+        for name, kind in (("user_auth", UserAuth), ("query_method", QueryMethod)):
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                try:
+                    object.__setattr__(self, name, kind(value))
+                except ValueError:
+                    choices = ", ".join(m.value for m in kind)
+                    raise InputError(f"{name} must be one of {choices}, not {value!r}") from None
 
     @classmethod
     def from_env(
@@ -150,16 +199,27 @@ class HttpSettings:
         user: str | None = None,
         password: str | None = None,
         token: str | None = None,
+        user_auth: UserAuth | str | None = None,
+        query_method: QueryMethod | str | None = None,
     ) -> HttpSettings:
         """Settings with credentials from the environment; any option given here wins.
 
-        ``KZAR_LD_USER`` and ``KZAR_LD_PASSWORD`` give HTTP basic credentials, ``KZAR_LD_TOKEN`` a
-        bearer token. Empty variables count as unset. ``environ`` defaults to ``os.environ``.
+        ``KZAR_LD_USER`` and ``KZAR_LD_PASSWORD`` give a user and password, sent with the scheme
+        ``KZAR_LD_AUTH`` names (``auto``, ``basic`` or ``digest``; default ``auto``), and
+        ``KZAR_LD_TOKEN`` a bearer token. Empty variables count as unset. ``environ`` defaults
+        to ``os.environ``.
 
         >>> env = {"KZAR_LD_TOKEN": "abc123"}
         >>> s = HttpSettings.from_env(environ=env, read_timeout=2)
         >>> s.auth_scheme, s.read_timeout, s.retries
         ('bearer', 2, 3)
+        >>> env = {"KZAR_LD_USER": "dba", "KZAR_LD_PASSWORD": "pw", "KZAR_LD_AUTH": "digest"}
+        >>> HttpSettings.from_env(environ=env, query_method="get").auth_scheme
+        'digest'
+        >>> HttpSettings.from_env(environ={"KZAR_LD_AUTH": "ntlm"})
+        Traceback (most recent call last):
+        ...
+        kzar_ld.errors.InputError: KZAR_LD_AUTH must be one of auto, basic, digest, not 'ntlm'
         """
         env = os.environ if environ is None else environ
         given: dict[str, Any] = {
@@ -169,6 +229,7 @@ class HttpSettings:
             "backoff": backoff,
             "max_wait": max_wait,
             "max_body_bytes": max_body_bytes,
+            "query_method": query_method,
         }
         kwargs = {k: v for k, v in given.items() if v is not None}
         explicit = user is not None or password is not None or token is not None
@@ -180,21 +241,35 @@ class HttpSettings:
                 password=env.get(ENV_PASSWORD) or None,
                 token=env.get(ENV_TOKEN) or None,
             )
+        if user_auth is None:
+            named = (env.get(ENV_AUTH) or "").strip().lower()
+            if named:
+                try:
+                    user_auth = UserAuth(named)
+                except ValueError:
+                    choices = ", ".join(m.value for m in UserAuth)
+                    raise InputError(f"{ENV_AUTH} must be one of {choices}, not {named!r}") from None
+        if user_auth is not None:
+            kwargs["user_auth"] = user_auth
         return cls(**kwargs)
 
     @property
     def auth_scheme(self) -> str | None:
-        """``"basic"``, ``"bearer"`` or ``None``: which credentials are sent (never their value)."""
+        """``"basic"``, ``"digest"``, ``"bearer"`` or ``None``: which credentials are sent first.
+
+        Never their value. With ``user_auth=AUTO`` this is ``"basic"``: Digest follows only when
+        a server's challenge asks for it.
+        """
         if self.token is not None:
             return "bearer"
         if self.user is not None:
-            return "basic"
+            return "digest" if self.user_auth is UserAuth.DIGEST else "basic"
         return None
 
     def _authorization(self) -> str | None:
         if self.token is not None:
             return f"Bearer {self.token}"
-        if self.user is not None:
+        if self.user is not None and self.user_auth is not UserAuth.DIGEST:
             raw = f"{self.user}:{self.password or ''}".encode()
             return "Basic " + base64.b64encode(raw).decode("ascii")
         return None
@@ -356,31 +431,49 @@ def sparql_query(
     query: str,
     *,
     accept: str,
-    form: bool = False,
+    method: QueryMethod | str | None = None,
     settings: HttpSettings | None = None,
     session: requests.Session | None = None,
 ) -> HttpResponse:
-    """Run a SPARQL query over the SPARQL 1.1 Protocol (POST) and return the whole answer.
+    """Run a SPARQL query over the SPARQL 1.1 Protocol and return the whole answer.
 
-    The query goes in the body as ``application/sparql-query``, or form-encoded
-    (``query=...``) with ``form=True``, for stores that only take that. Parsing the body is
-    the caller's job; :meth:`HttpResponse.json` turns a malformed body into an error.
+    ``method`` (default: ``settings.query_method``, itself form-encoded POST by default) is how
+    the query travels: ``post-form`` sends ``query=...`` form-encoded, ``post-direct`` the query
+    itself as ``application/sparql-query``, ``get`` the query in the URL. A query string already
+    in ``endpoint`` (``?union-default-graph``) is kept. Parsing the body is the caller's job;
+    :meth:`HttpResponse.json` turns a malformed body into an error.
 
     Example (needs a running store)::
 
         json_results = "application/sparql-results+json"
-        r = sparql_query("http://127.0.0.1:7878/query", "ASK {}", accept=json_results)
+        r = sparql_query("http://127.0.0.1:7878/query", "ASK {}", accept=json_results, method="get")
         r.json()["boolean"]  # True
     """
     check_endpoint(endpoint, what="query endpoint")
-    if form:
-        body = ("query=" + quote(query, safe="")).encode("ascii")
-        content_type = "application/x-www-form-urlencoded"
+    settings = settings or HttpSettings()
+    if method is None:
+        how = settings.query_method
+    else:
+        try:
+            how = QueryMethod(method)
+        except ValueError:
+            choices = ", ".join(m.value for m in QueryMethod)
+            raise InputError(f"query method must be one of {choices}, not {method!r}") from None
+    headers = {"Accept": accept}
+    url = endpoint
+    body: bytes | None
+    if how is QueryMethod.GET:
+        sep = "&" if urlsplit(endpoint).query else ("" if endpoint.endswith("?") else "?")
+        url = f"{endpoint}{sep}{urlencode({'query': query}, quote_via=quote)}"
+        body = None
+    elif how is QueryMethod.POST_FORM:
+        body = urlencode({"query": query}, quote_via=quote).encode("ascii")
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
     else:
         body = query.encode("utf-8")
-        content_type = "application/sparql-query; charset=utf-8"
-    headers = {"Content-Type": content_type, "Accept": accept}
-    return _request("POST", endpoint, body=body, headers=headers, settings=settings, session=session)
+        headers["Content-Type"] = "application/sparql-query; charset=utf-8"
+    verb = "GET" if how is QueryMethod.GET else "POST"
+    return _request(verb, url, body=body, headers=headers, settings=settings, session=session)
 
 
 def graph_put(
@@ -534,6 +627,44 @@ class _Auth(requests.auth.AuthBase):
         return "<credentials hidden>"
 
 
+class _Digest(requests.auth.HTTPDigestAuth):
+    """requests' Digest authentication, with the credentials kept out of ``repr``."""
+
+    def __repr__(self) -> str:
+        return "<credentials hidden>"
+
+
+def _challenges(response: requests.Response) -> tuple[str, ...]:
+    """The auth schemes a 401 answer's ``WWW-Authenticate`` offers, lower-cased, in order.
+
+    Several headers arrive joined with commas; parameters (``realm="…"``) are skipped.
+
+    >>> r = requests.Response()
+    >>> r.headers["WWW-Authenticate"] = 'Digest realm="v", nonce="a,b", qop="auth", Basic realm="v"'
+    >>> _challenges(r)
+    ('digest', 'basic')
+    >>> r.headers["WWW-Authenticate"] = "Bearer"
+    >>> _challenges(r)
+    ('bearer',)
+    """
+    value = response.headers.get("WWW-Authenticate", "")
+    # Quoted strings may hold commas and words that look like schemes: blank them out first.
+    value = re.sub(r'"(?:[^"\\]|\\.)*"', '""', value)
+    found: list[str] = []
+    for name in _CHALLENGE_RE.findall(value):
+        scheme = name.lower()
+        if scheme not in found:
+            found.append(scheme)
+    return tuple(found)
+
+
+def _wants_digest(response: requests.Response) -> bool:
+    # Virtuoso answers wrong-scheme Basic credentials with a bare 401 (no challenge at all);
+    # a Digest attempt then draws the real challenge.
+    offered = _challenges(response)
+    return not offered or ("digest" in offered and "basic" not in offered)
+
+
 def _request(
     method: str,
     url: str,
@@ -545,7 +676,10 @@ def _request(
 ) -> HttpResponse:
     settings = settings or HttpSettings()
     authorization = settings._authorization()
-    auth = _Auth(authorization) if authorization else None
+    auth: requests.auth.AuthBase | None = _Auth(authorization) if authorization else None
+    if settings.user_auth is UserAuth.DIGEST and settings.user is not None:
+        auth = _Digest(settings.user, settings.password or "")
+    switched = False
     all_headers = {"User-Agent": _USER_AGENT, **headers}
     timeout = (settings.connect_timeout, settings.read_timeout)
     current = url
@@ -628,9 +762,22 @@ def _request(
                         url=current,
                         status=status,
                     )
+                if (
+                    status == 401
+                    and not switched
+                    and settings.user is not None
+                    and settings.user_auth is UserAuth.AUTO
+                    and _wants_digest(response)
+                ):
+                    # The server refuses Basic and offers Digest: answer its challenge instead.
+                    switched = True
+                    auth = _Digest(settings.user, settings.password or "")
+                    log.info("%s %s: the store asks for Digest; answering with Digest", method, current)
+                    continue
                 if status in (401, 403):
+                    sent = "digest" if isinstance(auth, _Digest) else settings.auth_scheme
                     raise RemoteError(
-                        _credentials_message(method, current, response, settings),
+                        _credentials_message(method, current, response, settings, sent),
                         url=current,
                         status=status,
                     )
@@ -767,19 +914,51 @@ def _retry_after(response: requests.Response) -> float | None:
     return max(0.0, seconds)
 
 
-def _credentials_message(method: str, url: str, response: requests.Response, settings: HttpSettings) -> str:
+def _credentials_message(
+    method: str, url: str, response: requests.Response, settings: HttpSettings, sent: str | None
+) -> str:
+    """What went wrong with the credentials, naming the schemes the server's challenge asks for."""
     status = response.status_code
     head = f"{method} {url}: {_status_line(response)}"
-    if settings.auth_scheme is None:
+    asked = _challenges(response) if status == 401 else ()
+    shown = " or ".join(_scheme_name(a) for a in asked)
+    if sent is None:
+        wants = f"{shown} credentials" if asked else "credentials"
         return (
-            f"{head}: the store wants credentials; set {ENV_USER} and {ENV_PASSWORD} "
-            f"(HTTP basic) or {ENV_TOKEN} (bearer token)"
+            f"{head}: the store wants {wants}; set {ENV_USER} and {ENV_PASSWORD} "
+            f"(HTTP Basic or Digest, chosen by {ENV_AUTH}) or {ENV_TOKEN} (bearer token)"
         )
-    which = f"{ENV_USER}/{ENV_PASSWORD}" if settings.auth_scheme == "basic" else ENV_TOKEN
+    which = ENV_TOKEN if sent == "bearer" else f"{ENV_USER}/{ENV_PASSWORD}"
     if status == 401:
-        scheme = settings.auth_scheme
-        return f"{head}: the store rejected the {scheme} credentials (from {which}); check them"
+        if asked and sent not in asked:
+            return (
+                f"{head}: the store asks for {shown} authentication, but {_scheme_name(sent)} "
+                f"was sent (from {which}); {_scheme_hint(asked, settings)}"
+            )
+        if not asked and sent == "basic":
+            return (
+                f"{head}: the store rejected the Basic credentials (from {which}) and named no "
+                f"scheme it takes; check them, or set {ENV_AUTH}=digest if it wants Digest"
+            )
+        asks = f" (it asks for {shown})" if asked else ""
+        return f"{head}: the store rejected the {_scheme_name(sent)} credentials (from {which}){asks}; check them"
     return f"{head}: the credentials (from {which}) are not allowed to do this; ask for write access"
+
+
+def _scheme_name(scheme: str) -> str:
+    return {"basic": "Basic", "digest": "Digest", "bearer": "Bearer"}.get(scheme, scheme)
+
+
+def _scheme_hint(asked: tuple[str, ...], settings: HttpSettings) -> str:
+    if settings.user is not None:
+        for scheme in ("digest", "basic"):
+            if scheme in asked:
+                return f"set {ENV_AUTH}={scheme}"
+        if "bearer" in asked:
+            return f"set {ENV_TOKEN} instead of {ENV_USER}/{ENV_PASSWORD}"
+    elif "basic" in asked or "digest" in asked:
+        return f"set {ENV_USER}/{ENV_PASSWORD} instead of {ENV_TOKEN}"
+    return "this client speaks HTTP Basic, Digest and bearer tokens only"
 
 
 def _said(excerpt: str) -> str:

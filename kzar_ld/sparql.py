@@ -66,7 +66,7 @@ from kzar_ld.terms import from_oxigraph
 if TYPE_CHECKING:
     import requests
 
-    from kzar_ld.remote import HttpSettings
+    from kzar_ld.remote import HttpSettings, QueryMethod
 
 
 __all__ = [
@@ -425,6 +425,7 @@ def query_endpoint(
     bindings: Mapping[str, Identifier | str] | None = None,
     allow_service: bool = False,
     timeout: float | None = None,
+    query_method: QueryMethod | str | None = None,
     settings: HttpSettings | None = None,
     session: requests.Session | None = None,
     source: str = "query",
@@ -437,6 +438,8 @@ def query_endpoint(
     clause built from validated, escaped terms (a query that already ends in ``VALUES`` cannot
     take bindings). ``timeout`` is the read timeout; credentials and retries come from
     ``settings`` (default: :meth:`HttpSettings.from_env <kzar_ld.remote.HttpSettings.from_env>`).
+    ``query_method`` (``post-form``, ``post-direct`` or ``get``; default: the settings', which is
+    ``post-form``, the form every store answers) is how the query travels.
     Any failure, including a malformed answer, is a :class:`~kzar_ld.errors.RemoteError`.
 
     Example (needs a running store)::
@@ -464,7 +467,9 @@ def query_endpoint(
     accept = (
         "application/n-triples, text/turtle;q=0.5" if parsed.kind.returns_graph else "application/sparql-results+json"
     )
-    response = sparql_query(endpoint, declared + text, accept=accept, settings=settings, session=session)
+    response = sparql_query(
+        endpoint, declared + text, accept=accept, method=query_method, settings=settings, session=session
+    )
     if parsed.kind.returns_graph:
         return _remote_triples(response, parsed)
     if response.media_type and "json" not in response.media_type:

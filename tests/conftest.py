@@ -1,8 +1,14 @@
-"""Shared test fixtures: a real Oxigraph server, and a scriptable faulty HTTP server.
+"""Shared test fixtures: real Oxigraph and Virtuoso servers, and a scriptable faulty HTTP server.
 
 ``oxigraph_server`` starts ``oxigraph serve`` on a free loopback port with a temporary
 directory, once per test session, waits until it answers and stops it at the end. Tests that
 need an empty store call ``oxigraph_server.clear()`` first.
+
+``virtuoso_server`` does the same for Virtuoso 7 (Debian's ``virtuoso-opensource``): its own
+``virtuoso.ini`` in a temporary directory, SQL and HTTP on free loopback ports, a user allowed
+to write (``SPARQL_UPDATE``, the one grant publishing needs) through the Digest-protected
+``/sparql-graph-crud-auth`` endpoint. ``sparql_store`` is either server, for the tests that
+run against both (``StoreUnderTest``: URLs, credentials, and what the store changes).
 
 ``fault_server`` makes small HTTP servers on 127.0.0.1 that answer from a script of
 :class:`Reply` values (errors, delays, dropped connections, truncated bodies, redirects) and
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -33,6 +40,8 @@ from pathlib import Path
 
 import pytest
 import requests
+
+from kzar_ld.remote import HttpSettings, UserAuth
 
 # Tests name their data by paths from the repository root (examples/…, tests/data/…), and some are
 # collected from those paths: run from the root whatever directory pytest was started in.
@@ -93,8 +102,7 @@ def _oxigraph_binary() -> str:
     found = shutil.which("oxigraph")
     if found is None:
         pytest.fail(
-            "the `oxigraph` server is needed for these tests: pip install 'kzar-ld[test]' "
-            "(or pip install oxigraph)"
+            "the `oxigraph` server is needed for these tests: pip install 'kzar-ld[test]' (or pip install oxigraph)"
         )
     return found
 
@@ -118,9 +126,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
         deadline = time.monotonic() + 15
         while True:
             if process.poll() is not None:
-                pytest.fail(
-                    f"oxigraph exited with {process.returncode}: {log_path.read_text()[-500:]}"
-                )
+                pytest.fail(f"oxigraph exited with {process.returncode}: {log_path.read_text()[-500:]}")
             try:
                 with requests.get(base + "/", timeout=0.5) as answer:
                     if answer.status_code == 200:
@@ -145,6 +151,248 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
             process.kill()
             process.wait(timeout=10)
         shutil.rmtree(location, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# A real Virtuoso server
+
+# The graphs the tests write; Virtuoso also holds system graphs of its own, never touched.
+_TEST_GRAPHS = "https://kzar.example/"
+
+
+@dataclass(frozen=True)
+class VirtuosoServer:
+    """The URLs and the writing user of a running Virtuoso server."""
+
+    base: str
+    store: str
+    query: str
+    user: str
+    password: str = field(repr=False)
+    location: Path
+
+    @property
+    def settings(self) -> HttpSettings:
+        """Credentials of the writing user, sent with Digest as Virtuoso asks."""
+        return HttpSettings(user=self.user, password=self.password, user_auth=UserAuth.DIGEST)
+
+    def _select(self, query: str) -> list[dict[str, dict[str, str]]]:
+        response = requests.post(
+            self.query,
+            data={"query": query},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=30,
+        )
+        with response:
+            response.raise_for_status()
+            return list(response.json()["results"]["bindings"])
+
+    def graphs(self) -> set[str]:
+        """The test graphs in the store (Virtuoso's own graphs left out)."""
+        rows = self._select(
+            f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{_TEST_GRAPHS}")) }}'
+        )
+        return {row["g"]["value"] for row in rows}
+
+    def clear(self) -> None:
+        """Delete every test graph, so a test starts from nothing."""
+        auth = requests.auth.HTTPDigestAuth(self.user, self.password)
+        for graph in sorted(self.graphs()):
+            response = requests.delete(self.store, params={"graph": graph}, auth=auth, timeout=30)
+            with response:
+                response.raise_for_status()
+
+    def quads(self) -> int:
+        """The number of quads in the test graphs."""
+        rows = self._select(
+            f'SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{_TEST_GRAPHS}")) }}'
+        )
+        return int(rows[0]["n"]["value"])
+
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 8
+CheckpointInterval = 0
+CaseMode = 2
+DirsAllowed = {dir}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+AllowOSCalls = 0
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+MaxClientConnections = 8
+ServerThreads = 8
+Charset = UTF-8
+EnabledDavVSP = 0
+
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+def _virtuoso_binaries() -> tuple[str, str]:
+    server, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if server is None or isql is None:
+        pytest.fail("Virtuoso is needed for these tests: apt-get install virtuoso-opensource (.ci/run installs it)")
+    return server, isql
+
+
+def _isql(isql: str, port: int, password: str, sql: str, log: Path) -> None:
+    done = subprocess.run(
+        [isql, f"127.0.0.1:{port}", "dba", password, f"exec={sql}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    # isql exits 0 even when a statement fails; the failure shows as "*** Error".
+    if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+        pytest.fail(f"isql failed ({sql!r}): {done.stdout[-400:]} {done.stderr[-400:]} {log.read_text()[-300:]}")
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VirtuosoServer]:
+    """A real Virtuoso server on free loopback ports, for the whole test session."""
+    server_binary, isql = _virtuoso_binaries()
+    location = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = free_port(), free_port()
+    while http_port == sql_port:
+        http_port = free_port()
+    ini = location / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(dir=location, sql_port=sql_port, http_port=http_port))
+    log_path = location / "server.log"
+    base = f"http://127.0.0.1:{http_port}"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [server_binary, "+foreground", "+configfile", str(ini)],
+            cwd=location,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"virtuoso exited with {process.returncode}: {log_path.read_text()[-500:]}")
+            try:
+                with requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=2) as answer:
+                    if answer.status_code == 200:
+                        break
+            except requests.ConnectionError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"virtuoso did not answer on {base}: {log_path.read_text()[-500:]}")
+            time.sleep(0.1)
+        user, password = "kzar_ingest", secrets.token_hex(12)
+        admin = secrets.token_hex(12)
+        # The writing user gets the one grant publishing needs; the default dba password goes.
+        _isql(
+            isql,
+            sql_port,
+            "dba",
+            f"DB.DBA.USER_CREATE('{user}', '{password}'); GRANT SPARQL_UPDATE TO \"{user}\"; "
+            f"DB.DBA.USER_CHANGE_PASSWORD('dba', 'dba', '{admin}');",
+            log_path,
+        )
+        yield VirtuosoServer(
+            base=base,
+            store=f"{base}/sparql-graph-crud-auth",
+            query=f"{base}/sparql",
+            user=user,
+            password=password,
+            location=location,
+        )
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        shutil.rmtree(location, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Either store, for the tests that run against both
+
+
+@dataclass(frozen=True)
+class StoreUnderTest:
+    """A running store as the publish and query tests see it.
+
+    ``union_query`` answers over the union of the named graphs (Oxigraph asks for it in the
+    URL; Virtuoso's default graph is that union). ``keeps_datatypes`` is False where the store
+    canonicalises derived integer types (Oxigraph stores ``xsd:nonNegativeInteger`` as
+    ``xsd:integer``); ``env`` holds the credentials as the CLI reads them.
+    """
+
+    name: str
+    store: str
+    query: str
+    union_query: str
+    settings: HttpSettings
+    env: Mapping[str, str]
+    keeps_datatypes: bool
+    clear: Callable[[], None]
+    quads: Callable[[], int]
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def sparql_store(request: pytest.FixtureRequest) -> StoreUnderTest:
+    """Oxigraph and Virtuoso in turn, emptied of test graphs."""
+    if request.param == "oxigraph":
+        ox: OxigraphServer = request.getfixturevalue("oxigraph_server")
+        chosen = StoreUnderTest(
+            name="oxigraph",
+            store=ox.store,
+            query=ox.query,
+            union_query=ox.query + "?union-default-graph",
+            settings=HttpSettings(),
+            env={},
+            keeps_datatypes=False,
+            clear=ox.clear,
+            quads=ox.quads,
+        )
+    else:
+        vt: VirtuosoServer = request.getfixturevalue("virtuoso_server")
+        chosen = StoreUnderTest(
+            name="virtuoso",
+            store=vt.store,
+            query=vt.query,
+            union_query=vt.query,
+            settings=vt.settings,
+            env={"KZAR_LD_USER": vt.user, "KZAR_LD_PASSWORD": vt.password, "KZAR_LD_AUTH": "digest"},
+            keeps_datatypes=True,
+            clear=vt.clear,
+            quads=vt.quads,
+        )
+    chosen.clear()
+    return chosen
 
 
 # ---------------------------------------------------------------------------------------------

@@ -481,3 +481,35 @@ def test_base_is_configurable() -> None:
     subjects = {str(s) for s, _, _, _ in ds.quads()}
     assert "https://data.example.org/kz/person/aliya-seyitqyzy" in subjects
     assert not any(s.startswith(BASE) for s in subjects)
+
+
+# ---------------------------------------------------------------------------------------------
+# rdflib users: the Dataset's own prefixes are the data's namespaces
+
+
+def test_rdflib_query_with_its_own_prefixes_finds_the_people() -> None:
+    dataset = build_graph([load_article("examples/kazinform-2023-08-24"), load_article(FICTIONAL)])
+    # No PREFIX declarations: rdflib takes schema:, foaf:, kzar: ... from the Dataset.
+    people = {row[0] for row in dataset.query("SELECT ?p WHERE { ?p a schema:Person ; a foaf:Person }")}
+    assert URIRef(BASE + "person/kairat-umarov") in people
+    assert people == set(dataset.subjects(RDF.type, SCHEMA.Person))
+    visits = dataset.query("ASK { ?v a kzar:WorkingVisit ; schema:subEvent ?e . ?m oa:hasBody ?x }")
+    assert visits.askAnswer is True
+
+
+@pytest.mark.parametrize("syntax", ["trig", "turtle", "xml"])
+def test_rdflib_serialize_writes_our_prefixes_and_no_invented_ones(syntax: str) -> None:
+    import re
+    import warnings
+
+    dataset = build_graph(load_article("examples/kazinform-2023-08-24"))
+    graph = dataset if syntax == "trig" else dataset.graph(ARTICLE)
+    with warnings.catch_warnings():
+        # rdflib 7's own TriG writer calls its deprecated Dataset.contexts.
+        warnings.filterwarnings("ignore", "Dataset.contexts is deprecated", DeprecationWarning)
+        out = graph.serialize(format=syntax)
+    declared = re.findall(r"@prefix (\w*):|xmlns:(\w+)=", out)
+    prefixes = {a or b for a, b in declared}
+    assert {"schema", "foaf", "oa", "kzar"} <= prefixes
+    assert not [p for p in prefixes if re.fullmatch(r"ns\d+", p)], sorted(prefixes)
+    assert dict(dataset.namespaces())["schema"] == URIRef("http://schema.org/")

@@ -11,6 +11,7 @@ import base64
 import logging
 import re
 import time
+import urllib.parse
 from collections.abc import Callable
 
 import pytest
@@ -23,6 +24,8 @@ from kzar_ld.errors import InputError, RemoteError
 from kzar_ld.remote import (
     HttpResponse,
     HttpSettings,
+    QueryMethod,
+    UserAuth,
     check_endpoint,
     count_triples,
     graph_delete,
@@ -110,9 +113,7 @@ def test_empty_environment_variables_count_as_unset() -> None:
         ({"KZAR_LD_USER": "u", "KZAR_LD_PASSWORD": "hunter2\r\n"}, "control character"),
     ],
 )
-def test_bad_credentials_are_input_errors_that_never_echo_secrets(
-    env: dict[str, str], message: str
-) -> None:
+def test_bad_credentials_are_input_errors_that_never_echo_secrets(env: dict[str, str], message: str) -> None:
     with pytest.raises(InputError) as info:
         HttpSettings.from_env(environ=env)
     assert message in str(info.value)
@@ -226,22 +227,19 @@ def test_one_session_serves_many_requests(oxigraph_server: OxigraphServer) -> No
     oxigraph_server.clear()
     with requests.Session() as session:
         for i in range(5):
-            graph_put(
-                oxigraph_server.store, f"{GRAPH}-{i}", SAMPLE, content_type=NT, session=session
-            )
-        counts = [
-            count_triples(oxigraph_server.query, f"{GRAPH}-{i}", session=session) for i in range(5)
-        ]
+            graph_put(oxigraph_server.store, f"{GRAPH}-{i}", SAMPLE, content_type=NT, session=session)
+        counts = [count_triples(oxigraph_server.query, f"{GRAPH}-{i}", session=session) for i in range(5)]
     assert counts == [5] * 5
 
 
-@pytest.mark.parametrize("form", [False, True])
-def test_sparql_query_both_encodings(oxigraph_server: OxigraphServer, form: bool) -> None:
+@pytest.mark.parametrize("method", list(QueryMethod))
+def test_sparql_query_every_method(oxigraph_server: OxigraphServer, method: QueryMethod) -> None:
     oxigraph_server.clear()
     graph_put(oxigraph_server.store, GRAPH, SAMPLE, content_type=NT)
     query = 'ASK { GRAPH ?g { ?s <http://schema.org/value> "KZ" } }'
-    answer = sparql_query(oxigraph_server.query, query, accept=JSON_RESULTS, form=form)
-    assert answer.status == 200 and answer.url == oxigraph_server.query
+    answer = sparql_query(oxigraph_server.query, query, accept=JSON_RESULTS, method=method)
+    in_url = "?query=ASK%20%7B%20GRAPH" if method is QueryMethod.GET else ""
+    assert answer.status == 200 and answer.url.startswith(oxigraph_server.query + in_url)
     assert answer.json()["boolean"] is True
 
 
@@ -252,9 +250,7 @@ def test_store_error_status_names_url_status_and_store_message(
         sparql_query(oxigraph_server.query, "SELEC nothing", accept=JSON_RESULTS)
     err = info.value
     assert err.status == 400 and err.url == oxigraph_server.query and err.exit_code == 3
-    assert str(err).startswith(
-        f"POST {oxigraph_server.query}: HTTP 400 Bad Request; the store said: "
-    )
+    assert str(err).startswith(f"POST {oxigraph_server.query}: HTTP 400 Bad Request; the store said: ")
 
 
 def test_rejected_upload_is_a_remote_error_with_the_parser_message(
@@ -275,13 +271,8 @@ def test_get_of_a_missing_graph_is_404(oxigraph_server: OxigraphServer) -> None:
 
 def test_graph_iri_is_percent_encoded_in_the_query_string(fault_server: FaultFactory) -> None:
     server = fault_server(Reply(status=204))
-    graph_put(
-        server.url("/ds/data?x=1"), "https://kzar.example/id/article/a?c=1&d", b"", content_type=NT
-    )
-    assert (
-        server.requests[0].path
-        == "/ds/data?x=1&graph=https%3A%2F%2Fkzar.example%2Fid%2Farticle%2Fa%3Fc%3D1%26d"
-    )
+    graph_put(server.url("/ds/data?x=1"), "https://kzar.example/id/article/a?c=1&d", b"", content_type=NT)
+    assert server.requests[0].path == "/ds/data?x=1&graph=https%3A%2F%2Fkzar.example%2Fid%2Farticle%2Fa%3Fc%3D1%26d"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,9 +312,7 @@ def test_retry_after_shorter_than_the_backoff_does_not_shorten_it(
 ) -> None:
     server = fault_server(Reply(status=503, headers={"Retry-After": "0"}), Reply(status=204))
     started = time.monotonic()
-    graph_put(
-        server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=HttpSettings(backoff=0.3)
-    )
+    graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=HttpSettings(backoff=0.3))
     assert time.monotonic() - started >= 0.3
     assert server.hits == 2
 
@@ -369,9 +358,7 @@ def test_other_4xx_are_not_retried(fault_server: FaultFactory, status: int) -> N
     assert "the store said: 'nope'" in str(info.value)
 
 
-def test_retries_are_logged_without_credentials(
-    fault_server: FaultFactory, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_retries_are_logged_without_credentials(fault_server: FaultFactory, caplog: pytest.LogCaptureFixture) -> None:
     server = fault_server(Reply(status=500), Reply(status=204))
     settings = HttpSettings(retries=1, backoff=0.01, user="ingest", password="pw-never-logged")
     with caplog.at_level(logging.DEBUG, logger="kzar_ld.remote"):
@@ -394,15 +381,54 @@ def test_basic_credentials_are_sent(fault_server: FaultFactory) -> None:
 
 
 def test_bearer_token_is_sent(fault_server: FaultFactory) -> None:
-    server = fault_server(
-        Reply(status=200, body=b"{}", headers={"Content-Type": "application/json"})
-    )
-    sparql_query(
-        server.url("/"), "ASK {}", accept=JSON_RESULTS, settings=HttpSettings(token="abc.DEF-1")
-    )
+    server = fault_server(Reply(status=200, body=b"{}", headers={"Content-Type": "application/json"}))
+    sparql_query(server.url("/"), "ASK {}", accept=JSON_RESULTS, settings=HttpSettings(token="abc.DEF-1"))
     assert server.requests[0].headers["Authorization"] == "Bearer abc.DEF-1"
-    assert server.requests[0].headers["Content-Type"] == "application/sparql-query; charset=utf-8"
-    assert server.requests[0].body == b"ASK {}"
+    assert server.requests[0].headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert server.requests[0].body == b"query=ASK%20%7B%7D"
+
+
+def test_queries_are_form_encoded_posts_by_default(fault_server: FaultFactory) -> None:
+    # Virtuoso never answers a POST of application/sparql-query; every store answers a form.
+    server = fault_server(Reply(status=200, body=b"1", headers={"Content-Type": "application/json"}))
+    query = 'SELECT ?n WHERE { ?s <http://schema.org/name> ?n FILTER(?n = "a&b=c é") }'
+    sparql_query(server.url("/sparql?x=1"), query, accept=JSON_RESULTS)
+    [sent] = server.requests
+    assert (sent.method, sent.path) == ("POST", "/sparql?x=1")
+    assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert urllib.parse.parse_qs(sent.body.decode("ascii"), strict_parsing=True) == {"query": [query]}
+
+
+@pytest.mark.parametrize(
+    ("method", "verb", "content_type"),
+    [
+        (QueryMethod.POST_DIRECT, "POST", "application/sparql-query; charset=utf-8"),
+        (QueryMethod.GET, "GET", None),
+        ("post-form", "POST", "application/x-www-form-urlencoded"),
+    ],
+)
+def test_each_query_method_sends_its_form(
+    fault_server: FaultFactory, method: QueryMethod, verb: str, content_type: str | None
+) -> None:
+    server = fault_server(Reply(status=200, body=b"1", headers={"Content-Type": "application/json"}))
+    query = 'ASK { ?s ?p "&?é" }'
+    settings = HttpSettings(query_method=method)
+    sparql_query(server.url("/sparql?x=1"), query, accept=JSON_RESULTS, settings=settings)
+    [sent] = server.requests
+    assert sent.method == verb and sent.headers.get("Content-Type") == content_type
+    path, _, params = sent.path.partition("?")
+    assert path == "/sparql"
+    if method is QueryMethod.GET:
+        assert urllib.parse.parse_qs(params) == {"x": ["1"], "query": [query]} and not sent.body
+    elif method is QueryMethod.POST_DIRECT:
+        assert sent.body == query.encode() and params == "x=1"
+
+
+def test_a_bad_query_method_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="query_method must be one of post-form, post-direct, get"):
+        HttpSettings(query_method="put")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="query method must be one of"):
+        sparql_query("http://127.0.0.1:9/q", "ASK {}", accept=JSON_RESULTS, method="put")
 
 
 def test_401_without_credentials_says_how_to_give_them_and_is_not_retried(
@@ -413,28 +439,126 @@ def test_401_without_credentials_says_how_to_give_them_and_is_not_retried(
         graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=FAST)
     assert server.hits == 1
     assert info.value.status == 401
-    assert "the store wants credentials; set KZAR_LD_USER and KZAR_LD_PASSWORD" in str(info.value)
+    assert "the store wants Basic credentials; set KZAR_LD_USER and KZAR_LD_PASSWORD" in str(info.value)
     assert "KZAR_LD_TOKEN" in str(info.value)
 
 
 def test_401_with_credentials_says_they_were_rejected_without_showing_them(
     fault_server: FaultFactory,
 ) -> None:
-    server = fault_server(Reply(status=401, body=b"bad password pw-9f8e7d for user ingest"))
+    server = fault_server(
+        Reply(
+            status=401,
+            body=b"bad password pw-9f8e7d for user ingest",
+            headers={"WWW-Authenticate": 'Basic realm="store"'},
+        )
+    )
     settings = HttpSettings(user="ingest", password="pw-9f8e7d", retries=3, backoff=0.01)
     with pytest.raises(RemoteError) as info:
         graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=settings)
     assert server.hits == 1
-    assert "rejected the basic credentials (from KZAR_LD_USER/KZAR_LD_PASSWORD)" in str(info.value)
+    assert "rejected the Basic credentials (from KZAR_LD_USER/KZAR_LD_PASSWORD)" in str(info.value)
+    assert "(it asks for Basic); check them" in str(info.value)
     assert "pw-9f8e7d" not in str(info.value)
+
+
+_DIGEST_CHALLENGE = {
+    "WWW-Authenticate": 'Digest realm="SPARQL", nonce="3b2c1d", opaque="9f", qop="auth", algorithm="MD5"'
+}
+
+
+def _digest_fields(header: str) -> dict[str, str]:
+    assert header.startswith("Digest ")
+    return dict(re.findall(r'(\w+)="?([^",]*)"?', header[len("Digest ") :]))
+
+
+def test_digest_answers_the_challenge_and_never_sends_the_password(
+    fault_server: FaultFactory,
+) -> None:
+    server = fault_server(Reply(status=401, headers=_DIGEST_CHALLENGE), Reply(status=201))
+    env = {"KZAR_LD_USER": "ingest", "KZAR_LD_PASSWORD": "pw-digest-1", "KZAR_LD_AUTH": "digest"}
+    settings = HttpSettings.from_env(environ=env)
+    assert settings.user_auth is UserAuth.DIGEST and settings.auth_scheme == "digest"
+    answer = graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=settings)
+    assert answer.status == 201 and server.hits == 2
+    first, second = server.requests
+    assert "Authorization" not in first.headers  # nothing is sent before the challenge
+    fields = _digest_fields(second.headers["Authorization"])
+    assert fields["username"] == "ingest" and fields["realm"] == "SPARQL"
+    assert fields["nonce"] == "3b2c1d" and fields["qop"] == "auth"
+    assert fields["uri"] == "/store?graph=https%3A%2F%2Fkzar.example%2Fid%2Farticle%2Ft1"
+    assert second.body == SAMPLE
+    assert all(b"pw-digest-1" not in r.body and "pw-digest-1" not in str(r.headers) for r in server.requests)
+
+
+def test_auto_switches_from_basic_to_digest_when_only_digest_is_offered(
+    fault_server: FaultFactory,
+) -> None:
+    server = fault_server(
+        Reply(status=401, headers=_DIGEST_CHALLENGE),
+        Reply(status=401, headers=_DIGEST_CHALLENGE),
+        Reply(status=204),
+    )
+    settings = HttpSettings(user="ingest", password="pw-2")
+    graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=settings)
+    assert server.hits == 3
+    assert server.requests[0].headers["Authorization"].startswith("Basic ")
+    assert "Authorization" not in server.requests[1].headers
+    assert _digest_fields(server.requests[2].headers["Authorization"])["username"] == "ingest"
+
+
+def test_basic_only_does_not_switch_and_says_the_store_wants_digest(
+    fault_server: FaultFactory,
+) -> None:
+    server = fault_server(Reply(status=401, headers=_DIGEST_CHALLENGE))
+    settings = HttpSettings(user="ingest", password="pw-3", user_auth=UserAuth.BASIC)
+    with pytest.raises(RemoteError) as info:
+        graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=settings)
+    assert server.hits == 1 and info.value.status == 401
+    assert str(info.value).endswith(
+        "HTTP 401 Unauthorized: the store asks for Digest authentication, but Basic was sent "
+        "(from KZAR_LD_USER/KZAR_LD_PASSWORD); set KZAR_LD_AUTH=digest"
+    )
+
+
+def test_wrong_digest_credentials_name_the_scheme(fault_server: FaultFactory) -> None:
+    server = fault_server(Reply(status=401, headers=_DIGEST_CHALLENGE))
+    settings = HttpSettings(user="ingest", password="pw-4", user_auth=UserAuth.DIGEST)
+    with pytest.raises(RemoteError) as info:
+        graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=settings)
+    assert server.hits == 2  # the challenge, then one answer to it; no retry loop
+    assert "rejected the Digest credentials (from KZAR_LD_USER/KZAR_LD_PASSWORD) (it asks for Digest)" in str(
+        info.value
+    )
+    assert "pw-4" not in str(info.value)
+
+
+def test_a_bearer_challenge_to_a_password_names_the_token_variable(
+    fault_server: FaultFactory,
+) -> None:
+    server = fault_server(Reply(status=401, headers={"WWW-Authenticate": 'Bearer realm="x", error="invalid_token"'}))
+    with pytest.raises(RemoteError) as info:
+        graph_put(
+            server.url("/store"),
+            GRAPH,
+            SAMPLE,
+            content_type=NT,
+            settings=HttpSettings(user="u", password="p"),
+        )
+    assert server.hits == 1
+    assert "asks for Bearer authentication, but Basic was sent" in str(info.value)
+    assert "set KZAR_LD_TOKEN instead of KZAR_LD_USER/KZAR_LD_PASSWORD" in str(info.value)
+
+
+def test_a_bad_auth_variable_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="KZAR_LD_AUTH must be one of auto, basic, digest, not 'ntlm'"):
+        HttpSettings.from_env(environ={"KZAR_LD_AUTH": "NTLM", "KZAR_LD_USER": "u", "KZAR_LD_PASSWORD": "p"})
 
 
 def test_403_with_token_says_access_is_not_allowed(fault_server: FaultFactory) -> None:
     server = fault_server(Reply(status=403))
     with pytest.raises(RemoteError) as info:
-        graph_put(
-            server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=HttpSettings(token="t1")
-        )
+        graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=HttpSettings(token="t1"))
     assert server.hits == 1 and info.value.status == 403
     assert "(from KZAR_LD_TOKEN) are not allowed to do this" in str(info.value)
 
@@ -496,9 +620,7 @@ def test_connection_dropped_mid_upload_is_retried_then_says_state_unknown(
 
 def test_a_dropped_connection_then_success(fault_server: FaultFactory) -> None:
     server = fault_server(Reply(drop=True), Reply(status=201))
-    assert (
-        graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=FAST).status == 201
-    )
+    assert graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=FAST).status == 201
     assert server.hits == 2
 
 
@@ -550,9 +672,7 @@ def test_complete_but_malformed_200_body_is_an_error(fault_server: FaultFactory)
         (b"[1, 2]", "malformed answer"),
     ],
 )
-def test_count_refuses_answers_that_are_not_one_count(
-    fault_server: FaultFactory, body: bytes, message: str
-) -> None:
+def test_count_refuses_answers_that_are_not_one_count(fault_server: FaultFactory, body: bytes, message: str) -> None:
     server = fault_server(Reply(status=200, body=body, headers={"Content-Type": JSON_RESULTS}))
     with pytest.raises(RemoteError, match="malformed answer to a triple count") as info:
         count_triples(server.url("/query"), GRAPH, settings=FAST)
@@ -560,9 +680,7 @@ def test_count_refuses_answers_that_are_not_one_count(
 
 
 def test_count_refuses_an_html_page(fault_server: FaultFactory) -> None:
-    server = fault_server(
-        Reply(status=200, body=b"<html>login</html>", headers={"Content-Type": "text/html"})
-    )
+    server = fault_server(Reply(status=200, body=b"<html>login</html>", headers={"Content-Type": "text/html"}))
     with pytest.raises(RemoteError, match="expected SPARQL JSON results, got 'text/html'"):
         count_triples(server.url("/query"), GRAPH, settings=FAST)
 
@@ -598,9 +716,7 @@ def test_response_text_and_json_refuse_bad_bytes() -> None:
 
 
 def test_put_follows_307_to_the_same_origin_with_the_body(fault_server: FaultFactory) -> None:
-    server = fault_server(
-        Reply(status=307, headers={"Location": "/store2?graph=x"}), Reply(status=204)
-    )
+    server = fault_server(Reply(status=307, headers={"Location": "/store2?graph=x"}), Reply(status=204))
     answer = graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=FAST)
     assert answer.url == server.url("/store2?graph=x")
     assert [r.method for r in server.requests] == ["PUT", "PUT"]
@@ -608,9 +724,7 @@ def test_put_follows_307_to_the_same_origin_with_the_body(fault_server: FaultFac
 
 
 @pytest.mark.parametrize("status", [301, 302, 303])
-def test_put_refuses_redirects_that_would_drop_the_body(
-    fault_server: FaultFactory, status: int
-) -> None:
+def test_put_refuses_redirects_that_would_drop_the_body(fault_server: FaultFactory, status: int) -> None:
     server = fault_server(Reply(status=status, headers={"Location": "/store/"}))
     with pytest.raises(RemoteError) as info:
         graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=FAST)
@@ -622,18 +736,14 @@ def test_redirect_to_another_origin_is_refused(fault_server: FaultFactory) -> No
     elsewhere = fault_server(Reply(status=204))
     server = fault_server(Reply(status=308, headers={"Location": elsewhere.url("/store")}))
     with pytest.raises(RemoteError) as info:
-        graph_put(
-            server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=HttpSettings(token="t1")
-        )
+        graph_put(server.url("/store"), GRAPH, SAMPLE, content_type=NT, settings=HttpSettings(token="t1"))
     assert elsewhere.hits == 0 and server.hits == 1
     assert "redirect to another origin" in str(info.value)
     assert elsewhere.base in str(info.value)
 
 
 def test_get_follows_a_same_origin_redirect(fault_server: FaultFactory) -> None:
-    server = fault_server(
-        Reply(status=301, headers={"Location": "{base}/moved"}), Reply(status=200, body=SAMPLE)
-    )
+    server = fault_server(Reply(status=301, headers={"Location": "{base}/moved"}), Reply(status=200, body=SAMPLE))
     answer = graph_get(server.url("/store"), GRAPH, settings=FAST)
     assert answer.body == SAMPLE and server.requests[1].path == "/moved"
 

@@ -192,7 +192,11 @@ def test_golden_folders_name_existing_shapes() -> None:
 def test_helper_shapes_without_targets_are_used_by_a_checking_shape() -> None:
     graph = shapes_graph()
     helpers = _named_shapes() - _checked_shapes()
-    used = set(graph.objects(None, SH.node)) | set(graph.objects(None, SH.property))
+    used = (
+        set(graph.objects(None, SH.node)) | set(graph.objects(None, SH.property)) | set(graph.objects(None, SH["not"]))
+    )
+    for shape_list in (*graph.objects(None, SH["or"]), *graph.objects(None, SH.xone), *graph.objects(None, SH["and"])):
+        used.update(graph.items(shape_list))
     assert helpers and helpers <= used
 
 

@@ -13,6 +13,7 @@ import typer
 from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import BaseOption, JobsOption, QuietOption, ShardOption, VerboseOption
 from kzar_ld.defaults import DEFAULT_BASE
+from kzar_ld.formats import QueryMethod
 
 if TYPE_CHECKING:
     from kzar_ld.publishing import ArticleResult, PublishReport
@@ -30,7 +31,8 @@ Examples:
   kzar-ld publish articles/* --store http://127.0.0.1:7878/store --dry-run
 
 Credentials come from the environment only, never from the command line:
-KZAR_LD_USER and KZAR_LD_PASSWORD (HTTP basic) or KZAR_LD_TOKEN (bearer token).
+KZAR_LD_USER and KZAR_LD_PASSWORD (HTTP Basic, or Digest: KZAR_LD_AUTH=auto|basic|digest)
+or KZAR_LD_TOKEN (bearer token).
 
 Exit codes: 0 all published; 1 an article does not conform (not sent);
 2 bad input; 3 the store failed (the summary says what was published).
@@ -89,6 +91,10 @@ def publish(
         int,
         typer.Option(metavar="N", help="Extra attempts after a connection error or a 5xx/429.", min=0, max=20),
     ] = 3,
+    query_method: Annotated[
+        QueryMethod,
+        typer.Option(help="How --verify sends its query: post-form (every store), post-direct or get."),
+    ] = QueryMethod.POST_FORM,
     jobs: JobsOption = None,
     shard: ShardOption = None,
     quiet: QuietOption = False,
@@ -125,6 +131,7 @@ def publish(
             read_timeout=timeout,
             connect_timeout=min(timeout, HttpSettings.connect_timeout),
             retries=retries,
+            query_method=query_method,
         )
         found = expand(sources, shard=shard)
         started = time.perf_counter()

@@ -10,7 +10,7 @@ import typer
 from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import JobsOption
 from kzar_ld.defaults import DEFAULT_BASE
-from kzar_ld.formats import Engine, ResultFormat
+from kzar_ld.formats import Engine, QueryMethod, ResultFormat
 from kzar_ld.formats import Format as InputFormat
 
 if TYPE_CHECKING:
@@ -123,6 +123,10 @@ def query_command(
     ] = DEFAULT_BASE,
     jobs: JobsOption = None,
     list_queries: Annotated[bool, typer.Option("--list", help="List the bundled queries and exit.")] = False,
+    query_method: Annotated[
+        QueryMethod,
+        typer.Option(help="How --endpoint gets the query: post-form (every store), post-direct or get."),
+    ] = QueryMethod.POST_FORM,
 ) -> None:
     """Run a SPARQL query over articles and RDF files (--data) or a SPARQL endpoint (--endpoint).
 
@@ -162,6 +166,7 @@ def query_command(
                 bindings=bindings,
                 allow_service=allow_service,
                 timeout=timeout,
+                query_method=query_method,
                 source=loaded.source,
             )
         else:
