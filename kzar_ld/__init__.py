@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         RdfSyntaxError,
         RemoteError,
         UnsafeInputError,
+        WorkerError,
     )
     from kzar_ld.formats import Engine, Format, QueryMethod, ReportFormat, ResultFormat
     from kzar_ld.iris import IriMinter, slugify
@@ -110,6 +111,7 @@ _LAZY: dict[str, str] = {
     "Severity": "kzar_ld.shacl",
     "Span": "kzar_ld.annotated",
     "UnsafeInputError": "kzar_ld.errors",
+    "WorkerError": "kzar_ld.errors",
     "ValidationReport": "kzar_ld.shacl",
     "ValidationResult": "kzar_ld.shacl",
     "VocabProblem": "kzar_ld.vocab",

@@ -15,7 +15,8 @@ translates errors in one place.
     │   ├── QueryError            a SPARQL query is malformed or refused
     │   └── OutputError           the output cannot be written where asked
     ├── NotConformingError (exit 1)  SHACL validation found violations
-    └── RemoteError (exit 3)      a remote endpoint failed (URL and status known)
+    ├── RemoteError (exit 3)      a remote endpoint failed (URL and status known)
+    └── WorkerError (exit 70)     a worker process of a parallel run died (killed, out of memory)
 
 Example:
     >>> err = AnnotationError("unknown id 'x'", source="a.yaml", line=3)
@@ -39,6 +40,7 @@ __all__ = [
     "RdfSyntaxError",
     "RemoteError",
     "UnsafeInputError",
+    "WorkerError",
 ]
 
 
@@ -136,3 +138,12 @@ class RemoteError(KzarError):
         self.url = url
         self.status = status
         super().__init__(message, source=source)
+
+
+class WorkerError(KzarError):
+    """A worker process of a parallel run died before it answered (killed, out of memory); exit 70.
+
+    The message names the source it was working on; ``--jobs 1`` runs the same work in one process.
+    """
+
+    exit_code = 70

@@ -279,3 +279,17 @@ def test_publish_after_a_kill_leaves_every_article_once_and_complete(oxigraph_se
     assert third.returncode == 0, third.stderr
     assert third.stderr.count("unchanged since it was last published") == len(expected)
     assert _graph_sizes(oxigraph_server) == sizes
+
+
+def _die(source: Source, settings: object) -> None:
+    os._exit(9)  # a worker killed mid-article, as the OOM killer would
+
+
+def test_a_dead_worker_stops_the_run_with_a_clear_error(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import kzar_ld.pipeline.runner as runner_module
+    from kzar_ld.errors import WorkerError
+
+    monkeypatch.setattr(runner_module, "process_source", _die)
+    with pytest.raises(WorkerError, match=r"a000: a worker process died") as info:
+        list(run_pipeline(expand_sources([str(corpus)]), jobs=2))
+    assert info.value.exit_code == 70

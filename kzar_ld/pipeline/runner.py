@@ -18,7 +18,9 @@ import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
+from kzar_ld.errors import WorkerError
 from kzar_ld.pipeline.sources import Source
 from kzar_ld.pipeline.work import Outcome, PipelineSettings, process_source
 
@@ -78,13 +80,22 @@ def _run_pool(
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_warm, initargs=(settings,))
     pending: deque[Future[Outcome]] = deque()
     queue = iter(sources)
+    done = 0
     try:
         for source in queue:
             pending.append(pool.submit(process_source, source, settings))
             if len(pending) >= workers * _IN_FLIGHT_PER_JOB:
                 break
         while pending:
-            outcome = pending.popleft().result()
+            try:
+                outcome = pending.popleft().result()
+            except BrokenProcessPool as exc:
+                raise WorkerError(
+                    "a worker process died (killed, or out of memory?) while the run was on this source; "
+                    "the run stopped here (run it with one job to work in a single process)",
+                    source=sources[done].path,
+                ) from exc
+            done += 1
             next_source = next(queue, None)
             if next_source is not None:
                 pending.append(pool.submit(process_source, next_source, settings))
