@@ -44,6 +44,7 @@ from kzar_ld.annotation import (
     walk_mentions,
 )
 from kzar_ld.article import DEFAULT_MAX_BYTES, ArticleText, read_article_text
+from kzar_ld.diagnostics import InputWarning, WarningKind
 from kzar_ld.errors import AnnotationError, IriError
 from kzar_ld.iris import normalize_name, slugify
 
@@ -98,6 +99,8 @@ class Article:
     slugs: MappingProxyType[str, str]  # entity id -> IRI slug
     segments: MappingProxyType[str, str]  # entity id -> IRI segment ("person", "group", ...)
     source: str = ""
+    #: What loaded but deserves a look (the text's header, nested mentions...), in file order.
+    warnings: tuple[InputWarning, ...] = ()
 
     def segment(self, entity_id: str) -> str:
         """The IRI segment (``person``, ``org``, ``group``...) of an entity."""
@@ -174,18 +177,19 @@ def resolve(ann: Annotation, where: Located, text: ArticleText) -> Article:
     if headline is None:
         raise where.error("no headline: the text has no header line; add `headline:` under `article:`", ("article",))
     _check_anniversaries(ann, where)
-    spans = tuple(_resolve_mentions(ann, where, text.body))
+    spans, warnings = _resolve_mentions(ann, where, text.body)
     return Article(
         id=article_id,
         text=text,
         annotation=ann,
         date_published=date,
         headline=headline,
-        spans=spans,
+        spans=tuple(spans),
         kinds=MappingProxyType(kinds),
         slugs=MappingProxyType(slugs),
         segments=MappingProxyType(segments),
         source=where.source,
+        warnings=(*text.warnings, *warnings),
     )
 
 
@@ -336,40 +340,123 @@ def _check_anniversaries(ann: Annotation, where: Located) -> None:
             )
 
 
-def _resolve_mentions(ann: Annotation, where: Located, body: str) -> list[Span]:
+def _resolve_mentions(ann: Annotation, where: Located, body: str) -> tuple[list[Span], list[InputWarning]]:
     spans: list[Span] = []
     seen: dict[tuple[int, int, str, str | None], Path_] = {}
+    checked: list[tuple[Span, int | None]] = []  # named mentions to check for nesting, with their line
     for entity, role, path, spec, _ in walk_mentions(ann):
-        quote, occurrence = (spec.quote, spec.occurrence) if isinstance(spec, Mention) else (spec, 1)
-        quote = unicodedata.normalize("NFC", quote)  # the body is NFC too
-        start = _find(body, quote, occurrence)
-        if start < 0:
-            count = _count(body, quote)
-            if count == 0:
-                raise where.error(f"quote {quote!r} not found in the article body (quotes are case-sensitive)", path)
-            at = (*path, "occurrence") if isinstance(spec, Mention) else path
-            raise where.error(f"quote {quote!r} occurs {count} time(s), so occurrence {occurrence} is out of range", at)
-        key = (start, start + len(quote), entity, role)
-        if key in seen:
-            raise where.error(f"mention {quote!r} (occurrence {occurrence}) is given twice for {entity!r}", path)
-        seen[key] = path
-        spans.append(Span(entity=entity, role=role, start=start, end=start + len(quote), exact=quote))
+        mention = spec if isinstance(spec, Mention) else Mention(quote=spec)
+        for start, end in _locate(mention, body, where, path):
+            key = (start, end, entity, role)
+            if key in seen:
+                raise where.error(
+                    f"mention {mention.quote!r} at offset {start} is given twice for {entity!r} "
+                    f"(also on line {where.line(seen[key])})",
+                    path,
+                )
+            seen[key] = path
+            span = Span(entity=entity, role=role, start=start, end=end, exact=body[start:end])
+            spans.append(span)
+            if role is None and not mention.nested:
+                checked.append((span, where.line(path)))
     spans.sort(key=lambda s: (s.start, s.end, s.entity, s.role or ""))
-    return spans
+    return spans, _nested(checked, spans, ann, where.source)
 
 
-def _find(body: str, quote: str, occurrence: int) -> int:
-    pos = -1
-    for _ in range(occurrence):
-        pos = body.find(quote, pos + 1)
-        if pos < 0:
-            return -1
-    return pos
+def _locate(mention: Mention, body: str, where: Located, path: Path_) -> list[tuple[int, int]]:
+    """The spans a mention stands for, or an error saying why the words cannot be found."""
+    quote = unicodedata.normalize("NFC", mention.quote)  # the body is NFC too
+    after = unicodedata.normalize("NFC", mention.after) if mention.after else ""
+    before = unicodedata.normalize("NFC", mention.before) if mention.before else ""
+    anywhere = _occurrences(body, quote, whole_word=False)
+    if not anywhere:
+        raise where.error(f"quote {quote!r} not found in the article body (quotes are case-sensitive)", path)
+    words = _occurrences(body, quote, whole_word=True) if mention.whole_word else anywhere
+    if not words:
+        s = anywhere[0]
+        raise where.error(
+            f"quote {quote!r} occurs only inside longer words (first in {_word_at(body, s, s + len(quote))!r}); "
+            "quotes match whole words: quote the whole word, or set `whole_word: false`",
+            path,
+        )
+    hits = [s for s in words if body[:s].endswith(after) and body.startswith(before, s + len(quote))]
+    context = " and ".join(
+        f"{side} {text!r}" for side, text in (("right after", after), ("right before", before)) if text
+    )
+    if not hits:
+        raise where.error(f"quote {quote!r} occurs {len(words)} time(s), but never {context}", path)
+    inside = len(anywhere) - len(words)
+    also = f" (and {inside} time(s) inside longer words)" if inside else ""
+    if mention.occurrence == "all":
+        return [(s, s + len(quote)) for s in hits]
+    if context and len(hits) > 1 and "occurrence" not in mention.model_fields_set:
+        raise where.error(
+            f"quote {quote!r} occurs {len(hits)} times {context}: give more context or an `occurrence`", path
+        )
+    if mention.occurrence > len(hits):
+        counted = f"{len(hits)} time(s) {context}" if context else f"{len(hits)} time(s){also}"
+        at = (*path, "occurrence") if isinstance(path, tuple) else path
+        raise where.error(f"quote {quote!r} occurs {counted}, so occurrence {mention.occurrence} is out of range", at)
+    start = hits[mention.occurrence - 1]
+    return [(start, start + len(quote))]
 
 
-def _count(body: str, quote: str) -> int:
-    n, pos = 0, body.find(quote)
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch) in ("Mn", "Mc")
+
+
+def _occurrences(body: str, quote: str, *, whole_word: bool) -> list[int]:
+    """Start offsets of every (possibly overlapping) occurrence of ``quote``; whole words only if asked.
+
+    A quote edge that is not a letter or digit needs no boundary: ``«BMJ»`` matches anywhere.
+    """
+    out: list[int] = []
+    pos = body.find(quote)
     while pos >= 0:
-        n += 1
+        end = pos + len(quote)
+        left_ok = pos == 0 or not _is_word_char(quote[0]) or not _is_word_char(body[pos - 1])
+        right_ok = end == len(body) or not _is_word_char(quote[-1]) or not _is_word_char(body[end])
+        if not whole_word or (left_ok and right_ok):
+            out.append(pos)
         pos = body.find(quote, pos + 1)
-    return n
+    return out
+
+
+def _word_at(body: str, start: int, end: int) -> str:
+    while start > 0 and _is_word_char(body[start - 1]):
+        start -= 1
+    while end < len(body) and _is_word_char(body[end]):
+        end += 1
+    return body[start:end]
+
+
+def _nested(
+    checked: list[tuple[Span, int | None]], spans: list[Span], ann: Annotation, source: str
+) -> list[InputWarning]:
+    """Warnings for a mention inside the mention of another entity of the same kind.
+
+    "Austria" inside "Lower Austria", "Kazakhstan" inside "South Kazakhstan": the inner words
+    are part of another place's name, so they rarely mention the inner entity. A place inside
+    an organisation's or a role's words ("Ministry of Foreign Affairs of Argentina") is normal.
+    """
+    kinds = {item.id: section for section in _SEGMENT for item in getattr(ann, section)}
+    out: list[InputWarning] = []
+    for inner, line in checked:
+        for outer in spans:
+            if outer.role is not None or outer.entity == inner.entity:
+                continue
+            if kinds.get(outer.entity) != kinds.get(inner.entity):
+                continue
+            if outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > len(inner.exact):
+                out.append(
+                    InputWarning(
+                        WarningKind.NESTED_MENTION,
+                        f"mention {inner.exact!r} of {inner.entity!r} (offset {inner.start}) lies inside the mention "
+                        f"{outer.exact!r} of {outer.entity!r}: quote another occurrence (`occurrence:`, `after:`), "
+                        "or set `nested: true` if it is meant",
+                        source=source,
+                        line=line,
+                    )
+                )
+                break
+    return out

@@ -66,10 +66,33 @@ class _Model(BaseModel):
 
 
 class Mention(_Model):
-    """A mention given as the quoted words and which occurrence of them in the body (1-based)."""
+    """A mention: the quoted words, and which occurrence of them in the body.
+
+    Quotes match whole words unless ``whole_word`` is false (``Kazakh`` does not match inside
+    "Kazakhstan"). ``occurrence`` is 1-based, or ``all`` for every occurrence. ``after`` and
+    ``before`` pin the quote by the text right next to it instead of by counting: ``after`` is
+    the text just before the quote, ``before`` the text just after it; occurrences are then
+    counted among those that fit, and more than one fit without an ``occurrence`` is an error.
+    A mention inside the mention of another entity of the same kind ("Austria" inside "Lower
+    Austria") is a warning unless ``nested`` says it is meant.
+
+    >>> Mention(quote="Austria", after="Kazakhstan and ").occurrence
+    1
+    """
 
     quote: Annotated[str, StringConstraints(min_length=1)]
-    occurrence: Annotated[int, Field(ge=1)] = 1
+    occurrence: Annotated[int, Field(ge=1)] | Literal["all"] = 1
+    whole_word: bool = Field(default=True, description="match whole words only (false: also inside words)")
+    after: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+        default=None, description="the text right before the quote, to pick the occurrence"
+    )
+    before: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+        default=None, description="the text right after the quote, to pick the occurrence"
+    )
+    nested: bool = Field(
+        default=False,
+        description="the words lie inside the mention of another entity of the same kind on purpose: no warning",
+    )
 
 
 #: A mention is either the quoted words alone (first occurrence) or a :class:`Mention`.
