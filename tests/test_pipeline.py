@@ -293,3 +293,22 @@ def test_a_dead_worker_stops_the_run_with_a_clear_error(corpus: Path, monkeypatc
     with pytest.raises(WorkerError, match=r"a000: a worker process died") as info:
         list(run_pipeline(expand_sources([str(corpus)]), jobs=2))
     assert info.value.exit_code == 70
+
+
+def test_input_warnings_reach_stderr_unless_quiet(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "tests" / "regressions"))
+    from _fictional import HEAD, write_article
+
+    annotation = (
+        HEAD
+        + "places:\n  - id: austria\n    name: Austria\n    mentions: [{quote: Austria, occurrence: 2}]\n"
+        + "  - id: lower-austria\n    name: Lower Austria\n    mentions: [Lower Austria]\n"
+    )
+    folder = write_article(tmp_path, annotation)
+    outcome = process_source(Source(str(folder), SourceKind.ARTICLE))
+    assert [w.kind.value for w in outcome.warnings] == ["nested-mention"]
+    result = runner.invoke(app, ["build", str(folder), "-o", str(tmp_path / "out.ttl")])
+    assert result.exit_code == 0, result.stderr
+    assert f"kzar-ld: {folder / 'annotation.yaml'}:13: warning: mention 'Austria'" in result.stderr
+    quiet = runner.invoke(app, ["build", str(folder), "-o", str(tmp_path / "out.ttl"), "-q"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""

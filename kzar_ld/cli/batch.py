@@ -177,6 +177,9 @@ def run_batch(
             else:
                 tally.failed.append(outcome)
                 _report_failure(outcome, echo)
+            if not quiet:
+                for warning in outcome.warnings:
+                    echo(f"kzar-ld: {warning}")
             if outcome.report is not None and outcome.report.warnings:
                 tally.warnings += len(outcome.report.warnings)
                 # One article: quote its warnings; a batch: count them in the summary (-v quotes them).

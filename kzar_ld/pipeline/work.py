@@ -27,6 +27,7 @@ from kzar_ld.pipeline.sources import Source, SourceKind
 if TYPE_CHECKING:
     from rdflib import Dataset
 
+    from kzar_ld.diagnostics import InputWarning
     from kzar_ld.shacl import ValidationReport
 
 __all__ = ["EXIT_SOFTWARE", "Failure", "Outcome", "PipelineSettings", "process_source"]
@@ -91,7 +92,8 @@ class Outcome:
     ``nquads`` holds the source's statements (sorted, as :func:`kzar_ld.serialize` writes them)
     and is empty on failure; ``graphs`` names the graphs it fills (``""`` for a default graph);
     ``report`` is ``None`` when validation was skipped or the source failed earlier;
-    ``timings`` are seconds per stage, in the order they ran.
+    ``timings`` are seconds per stage, in the order they ran; ``warnings`` are what the input
+    parsed with but a person should look at (a headline that reads like a paragraph…).
     """
 
     source: Source
@@ -102,6 +104,7 @@ class Outcome:
     report: ValidationReport | None = None
     failure: Failure | None = None
     timings: tuple[tuple[str, float], ...] = field(default=())
+    warnings: tuple[InputWarning, ...] = ()
 
     @property
     def conforms(self) -> bool:
@@ -135,6 +138,7 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
     settings = settings or PipelineSettings()
     timings: list[tuple[str, float]] = []
     article_id: str | None = None
+    warnings: tuple[InputWarning, ...] = ()
     clock = time.perf_counter()
 
     def lap(stage: str) -> None:
@@ -150,6 +154,7 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
 
             article = load_article(source.path, max_bytes=settings.max_bytes)
             article_id = article.id
+            warnings = article.warnings
             lap("load")
             dataset = build_graph(article, base=settings.base)
             lap("build")
@@ -178,6 +183,7 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
             article_id=article_id,
             failure=Failure.from_error(exc, source=source.path),
             timings=tuple(timings),
+            warnings=warnings,
         )
     return Outcome(
         source=source,
@@ -187,6 +193,7 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
         triples=triples,
         report=report,
         timings=tuple(timings),
+        warnings=warnings,
     )
 
 
