@@ -312,3 +312,18 @@ def test_input_warnings_reach_stderr_unless_quiet(tmp_path: Path) -> None:
     assert f"kzar-ld: {folder / 'annotation.yaml'}:13: warning: mention 'Austria'" in result.stderr
     quiet = runner.invoke(app, ["build", str(folder), "-o", str(tmp_path / "out.ttl"), "-q"])
     assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_several_errors_of_one_annotation_each_get_a_line(tmp_path: Path) -> None:
+    (article,) = make_corpus(tmp_path, 1)
+    ann = article / "annotation.yaml"
+    text = ann.read_text(encoding="utf-8").replace("mentions: [BMJ]", "mentions: [BJM]")
+    ann.write_text(text.replace("mentions: [Pablo Tettamanti]", "mentions: [Pablo Tetamanti]", 1), encoding="utf-8")
+    outcome = process_source(Source(str(article), SourceKind.ARTICLE))
+    assert outcome.failure is not None and outcome.failure.kind == "AnnotationErrors"
+    assert type(outcome.failure.to_error()).__name__ == "AnnotationError"
+    result = runner.invoke(app, ["build", str(article)])
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("kzar-ld: error: ")]
+    assert len(errors) == 2
+    assert all(line.startswith(f"kzar-ld: error: {ann}:") for line in errors)

@@ -65,8 +65,9 @@ def _main(
 
 
 def error(message: str) -> None:
-    """Print a one-line diagnostic on stderr."""
-    typer.echo(f"kzar-ld: error: {message}", err=True)
+    """Print a diagnostic on stderr: ``kzar-ld: error:`` before each line of it."""
+    for line in message.splitlines() or [""]:
+        typer.echo(f"kzar-ld: error: {line}", err=True)
 
 
 @contextlib.contextmanager

@@ -195,7 +195,8 @@ def run_batch(
 
 def _report_failure(outcome: Outcome, echo: Callable[[str], None]) -> None:
     if outcome.failure is not None:
-        echo(f"kzar-ld: error: {outcome.failure.message}")
+        for line in outcome.failure.message.splitlines():  # several errors of one file: a line each
+            echo(f"kzar-ld: error: {line}")
         return
     report = outcome.report
     assert report is not None

@@ -80,6 +80,8 @@ class Failure:
         kind = getattr(errors, self.kind, None)
         if not (isinstance(kind, type) and issubclass(kind, KzarError)) or kind is errors.RemoteError:
             kind = KzarError
+        elif issubclass(kind, errors.AnnotationErrors):  # several errors: the message holds them all
+            kind = errors.AnnotationError
         error = kind(self.message)
         error.exit_code = self.exit_code
         return error
