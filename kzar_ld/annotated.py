@@ -28,6 +28,7 @@ from typing import Any
 
 from kzar_ld.annotation import (
     Annotation,
+    Drafted,
     Event,
     Located,
     Mention,
@@ -82,6 +83,8 @@ class Span:
     start: int
     end: int
     exact: str
+    #: The mention's own drafting provenance when a drafter proposed it and nobody confirmed it.
+    draft: Drafted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,7 +356,8 @@ def _resolve_mentions(ann: Annotation, where: Located, body: str) -> list[Span]:
         if key in seen:
             raise where.error(f"mention {quote!r} (occurrence {occurrence}) is given twice for {entity!r}", path)
         seen[key] = path
-        spans.append(Span(entity=entity, role=role, start=start, end=start + len(quote), exact=quote))
+        draft = spec if isinstance(spec, Mention) and not spec.confirmed else None
+        spans.append(Span(entity=entity, role=role, start=start, end=start + len(quote), exact=quote, draft=draft))
     spans.sort(key=lambda s: (s.start, s.end, s.entity, s.role or ""))
     return spans
 
