@@ -234,7 +234,13 @@ class _Drafter:
         self.dateline_span: tuple[int, int] | None = None
         lead = self._lead_paragraph_start()
         m = _DATELINE.match(body, lead)
-        if m and m.group("place").strip():
+        if self.text.agency and self.text.agency_span:
+            self._publisher_from(self.text.agency, self.text.agency_span, 0.95, "agency tag of the dateline")
+        if self.text.dateline:
+            at = body.find(self.text.dateline)
+            if at >= 0:
+                self.dateline_span = (at, at + len(self.text.dateline))
+        if self.publisher is None and m and m.group("place").strip():
             place = m.group("place").strip()
             self.dateline_span = (m.start("place"), m.start("place") + len(place))
             if m.group("agency"):
@@ -348,7 +354,9 @@ class _Drafter:
                     if form != name and form not in item.data.setdefault("_alt", []):
                         item.data["_alt"].append(form)
                     self.claim(m.start(), m.end(), slugify(name))
+        self.known_organizations()
         self.cities()
+        self.regions()
         # "the host country" is the country a reported visit goes to; "our country" the publisher's.
         if self.publisher_country:
             for m in re.finditer(r"\bour country\b", body):
@@ -390,6 +398,41 @@ class _Drafter:
                      evidence="GeoNames city, unambiguous in the article" if in_article else "GeoNames city, unique name")
             self.claim(start, end, cid)
 
+    def regions(self) -> None:
+        # "Turkistan region", "the region of Rosario": a region named after its centre.
+        body = self.body
+        for m in re.finditer(rf"(?<![\w-])(?:(?P<a>{_NAME_WORD}) (?P<w>region|oblast|province)|(?P<w2>region|province) of (?P<b>{_NAME_WORD}))(?![\w-])", body):
+            if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
+                continue
+            centre = m.group("a") or m.group("b")
+            if centre in self.g.demonyms or centre in ("The", "This", "Each"):
+                continue
+            name = m.group(0)
+            id_ = slugify(f"{centre} region")
+            data: dict[str, Any] = {"name": name, "kind": PlaceKind.ADMINISTRATIVE_AREA}
+            inner = self.entity_at(m.start("a") if m.group("a") else m.start("b"))
+            if inner and self.items[inner].data.get("_country"):
+                data["_country"] = self.items[inner].data["_country"]
+                data["_contains"] = inner
+            self.add("places", id_, data, (m.start(), m.end()), confidence=0.75, evidence="region named after its centre")
+            self.claim(m.start(), m.end(), id_)
+        heads = "|".join(re.escape(h) for h in self.lex["venue_heads"])
+        word = rf"(?:{_NAME_WORD})"
+        for m in re.finditer(rf"(?<![\w-])(?P<name>(?:{word} ){{1,4}}(?:{heads}))(?![\w-])", body):
+            words = m.group("name").split()
+            while words and words[0] in ("The", "A", "In", "At", "During", "Also"):
+                words.pop(0)
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            start = m.end() - len(name)
+            if self.is_claimed(start, m.end()) and not self._only_places(start, m.end()):
+                continue
+            id_ = slugify(name)
+            self.add("places", id_, {"name": name, "kind": PlaceKind.PLACE}, (start, m.end()), confidence=0.7,
+                     evidence="capitalised name ending in a venue word")
+            self.claim(start, m.end(), id_)
+
     def _followed_by_person_name(self, end: int) -> bool:
         return bool(re.match(rf" {_NAME_WORD}\b", self.body[end:end + 40])) and bool(
             re.match(rf" (?:{_NAME_WORD} ){{0,1}}(?:said|stated|noted|met|emphasized|stressed|added)\b", self.body[end:end + 60])
@@ -401,10 +444,12 @@ class _Drafter:
 
     # --- organisations -----------------------------------------------------------------------
 
-    def organizations(self) -> None:
+    def known_organizations(self) -> None:
         body = self.body
-        for org in self.lex["known_organizations"]:
-            for name in sorted(org["names"], key=len, reverse=True):
+        forms = sorted(((name, org) for org in self.lex["known_organizations"] for name in org["names"]),
+                       key=lambda t: (-len(t[0]), t[0]))
+        for name, org in forms:
+            if True:
                 for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
                     if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
                         continue
@@ -416,11 +461,65 @@ class _Drafter:
                     self.add("organizations", org["id"], data, (m.start(), m.end()), confidence=0.95,
                              evidence="known organisation")
                     self.claim(m.start(), m.end(), org["id"])
+
+    def organizations(self) -> None:
         self.ministries()
         self.missions()
         self.akimats()
         self.companies()
         self.generic_organizations()
+
+    def _unplace(self, start: int, end: int, *, first_word_only: bool) -> None:
+        """Drop place mentions that are words of a name ("Astana International Forum")."""
+        for s, e, id_ in list(self.claimed):
+            item = self.items[id_]
+            if item.section != "places" or not (start <= s and e <= end):
+                continue
+            if first_word_only and s != start:
+                continue
+            self.claimed.remove((s, e, id_))
+            if (s, e) in item.spans:
+                item.spans.remove((s, e))
+            if not item.spans and item.data.get("kind") != PlaceKind.COUNTRY:
+                del self.items[id_]
+
+    def org_anaphora(self) -> None:
+        body = self.body
+        orgs = [i for i in self.items.values() if i.section == "organizations"]
+        # "the Senate", "the Council": the last organisation before whose name has the word.
+        heads = "|".join(re.escape(h) for h in sorted(self.lex["org_heads"], key=len, reverse=True))
+        for m in re.finditer(rf"\b(?:the|The) (?P<h>{heads}|Government)(?![\w-])(?! of\b)", body):
+            s, e = m.start("h"), m.end("h")
+            if self.is_claimed(s, e):
+                continue
+            head = m.group("h")
+            if head == "Government" and self.publisher_country:
+                c = self.g.countries[self.publisher_country]
+                id_ = f"government-of-{c.id}"
+                self.add("organizations", id_, {"name": f"Government of {c.name}", "kind": OrganizationKind.GOVERNMENT,
+                                               "_country": c.code}, (s, e), confidence=0.6,
+                         evidence='"the Government" in a story of a national medium')
+                self.claim(s, e, id_)
+                continue
+            best = None
+            for o in orgs:
+                first = min((sp[0] for sp in o.spans), default=None)
+                if first is not None and first < s and re.search(rf"\b{re.escape(head)}\b", o.data["name"]):
+                    if best is None or first > best[0]:
+                        best = (first, o)
+            if best:
+                best[1].spans.append((s, e))
+                self.claim(s, e, best[1].id)
+        # "The Argentine delegation": a group, never a place.
+        demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
+        for m in re.finditer(rf"(?<![\w-])(?P<d>{demonym_alt}) delegation\b", body):
+            if self.is_claimed(m.start(), m.end()):
+                continue
+            id_ = slugify(m.group(0))
+            self.add("organizations", id_, {"name": m.group(0), "kind": OrganizationKind.GROUP,
+                                            "_country": self.g.demonyms[m.group("d")]},
+                     (m.start(), m.end()), confidence=0.8, evidence="demonym + delegation")
+            self.claim(m.start(), m.end(), id_)
 
     def _only_places(self, start: int, end: int) -> bool:
         return all(self.items[i].section == "places" for s, e, i in self.claimed if s < end and start < e)
@@ -466,11 +565,30 @@ class _Drafter:
                 item.data["_alt"].append(written)
         return id_
 
+    def portfolio_pattern(self) -> str:
+        pf = "|".join(re.escape(p) for p in sorted(self.lex["portfolios"], key=len, reverse=True))
+        return rf"(?:{pf})(?:(?:,| and) (?:{pf}))*"
+
+    def ministry_for(self, portfolio: str) -> tuple[str, str]:
+        """The id stem and the name of the ministry of a portfolio."""
+        name = f"Ministry of {portfolio}"
+        if re.match(r"Foreign|External Relations", portfolio):
+            return "mfa", name
+        first = re.split(r",| and ", portfolio)[0]
+        return slugify(f"ministry of {first}"), name
+
     def ministries(self) -> None:
         body = self.body
-        for spec in self.lex["ministries"]:
-            for form in sorted(spec["forms"], key=len, reverse=True):
-                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", body):
+        pf = self.portfolio_pattern()
+        pattern = re.compile(rf"(?<![\w-])(?:Ministry of (?P<pf>{pf})|(?P<mfa>Foreign Ministry|Foreign Affairs Ministry|MFA))(?![\w-])")
+        for m in pattern.finditer(body):
+            if m.group("pf"):
+                stem, mname = self.ministry_for(m.group("pf"))
+            else:
+                stem, mname = "mfa", "Ministry of Foreign Affairs"
+            spec = {"stem": stem, "name": mname}
+            if True:
+                if True:
                     start, end = m.start(), m.end()
                     if self.is_claimed(start, end):
                         continue
@@ -479,8 +597,6 @@ class _Drafter:
                     if code is None:
                         code, q_start = self._country_before(start)
                     why = "ministry named with its country" if code else "unqualified ministry: the publisher's country"
-                    if code is None and form == "MFA" and not re.search(r"\bthe\s*$", body[max(0, start - 5):start]):
-                        pass
                     conf = 0.9 if code else 0.6
                     span = (q_start, q_end)
                     self.ministry(spec["stem"], spec["name"], code, span, confidence=conf, evidence=why)
@@ -517,7 +633,10 @@ class _Drafter:
             if written.startswith(("the ", "The ")):
                 written = written[4:]
             name = written if re.match(r"[A-Z]", written) else f"{label} of {c.name}" + (f" in {loc_name}" if loc_name else "")
-            id_ = slugify(f"{label} of {c.name}" + (f" in {loc_name}" if loc_name else ""))
+            host_name = loc_name
+            if loc_id and self.items[loc_id].data.get("_country") and label == "Embassy":
+                host_name = self.g.countries[self.items[loc_id].data["_country"]].name
+            id_ = slugify(f"{label} of {c.name}" + (f" in {host_name}" if host_name else ""))
             kind = OrganizationKind.HONORARY_CONSULATE if label == "Honorary Consulate" else OrganizationKind.GOVERNMENT
             data: dict[str, Any] = {"name": name, "kind": kind, "_country": code}
             if loc_id:
@@ -558,7 +677,7 @@ class _Drafter:
             self.claim(m.start(), m.end(), id_)
         suffixes = "|".join(re.escape(s) for s in self.lex["company_suffixes"])
         for m in re.finditer(rf"(?<![\w-])((?:{_NAME_WORD}|[A-Z]{{2,}})(?: (?:{_NAME_WORD}|[A-Z]{{2,}})){{0,3}}) (?:{suffixes})(?![\w])", body):
-            if self.is_claimed(m.start(), m.end()):
+            if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
                 continue
             id_ = slugify(m.group(1))
             self.add("organizations", id_, {"name": m.group(0), "kind": OrganizationKind.CORPORATION}, (m.start(), m.end()),
@@ -573,8 +692,9 @@ class _Drafter:
         stop_left = {"The", "A", "An", "In", "On", "At", "During", "Also", "And", "With", "By", "Of", "For", "To", "From"} | titles
         word = rf"(?:{_NAME_WORD}|[A-Z]{{2,}})"
         pattern = re.compile(
-            rf"(?<![\w-])(?P<left>(?:{word} ){{0,4}})(?P<head>{head_alt})(?![\w-])"
-            rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?: (?:and|of|of the|for|on) {word}){{0,4}})?)"
+            rf"(?<![\w-])(?P<left>(?:{word} (?:and {word} )?){{0,4}})(?P<head>{head_alt})(?![\w-])"
+            rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?:(?: | and | of | of the | for | on ){word}){{0,5}})?)"
+            r"(?P<quoted>(?: [\"“«][^\"”»\n]{2,40}[\"”»])?)"
         )
         for m in pattern.finditer(body):
             left_words = m.group("left").split()
@@ -584,6 +704,13 @@ class _Drafter:
                 continue
             start = m.start("head") - sum(len(w) + 1 for w in left_words)
             end = m.end("right") if m.group("right") else m.end("head")
+            for ps, pe, pid in sorted(self.claimed):
+                if m.end("head") < ps < end and self.items[pid].section == "places":
+                    end = pe  # "University of Mexico Leonardo ...": the name ends with the place
+                    break
+            else:
+                if m.group("quoted"):
+                    end = m.end("quoted")
             # "in Rosario" after the head: a located organisation.
             loc_id = None
             lm = re.match(r" in (?:the )?", body[end:end + 8])
@@ -605,8 +732,10 @@ class _Drafter:
             for code_m in self.g.country_pattern.finditer(name):
                 data.setdefault("_country", self.g.country_names[code_m.group(1)])
             id_ = slugify(name)
+            self._unplace(start, end, first_word_only=not m.group("quoted"))
             self.add("organizations", id_, data, (start, end), confidence=0.7, evidence=f"capitalised name ending in {m.group('head')!r}")
             self.claim(start, end, id_)
+        self.org_anaphora()
         # Nesting: "Department of X of the Ministry of Y" → the department's parent is the ministry.
         spans = sorted((s, e, i) for s, e, i in self.claimed if self.items[i].section == "organizations")
         for (s1, e1, i1), (s2, e2, i2) in zip(spans, spans[1:]):
@@ -622,8 +751,12 @@ class _Drafter:
         title_alt = "|".join(re.escape(t) for t in titles)
         demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
         hon_alt = "|".join(re.escape(h) for h in sorted(self.lex["honorifics"], key=len, reverse=True))
-        qual = rf"(?: (?:of|to|in|for|at|on|with) (?:the )?(?:[a-z-]+ ){{0,2}}?[«“]?{_ENT}[»”]?)"
-        one_role = rf"(?:(?:former|Acting|acting|newly appointed) )?(?:(?:{demonym_alt}|{_ENT}['’]s) )?(?:{title_alt})(?![\w-]){qual}*"
+        ent = rf"[«“]?{_ENT}[»”]?"
+        qual = (rf"(?: (?:of|to|in|for|at|on|with) (?:the )?(?:[a-z-]+ ){{0,2}}?{ent}(?:(?:,| and) {ent})*"
+                rf"| for (?:{_NAME_WORD} ){{0,2}}{_NAME_WORD}(?= of | in |, | §))")
+        ptitle = rf"(?:Minister|Secretary|Undersecretary|Under-Secretary|Deputy Minister|Vice Minister|Vice-Minister) (?:of|for) {self.portfolio_pattern()}"
+        mods = r"(?:(?:First|Deputy|Vice|Acting|Executive|Senior|Chief) )*"
+        one_role = rf"(?:(?:former|Acting|acting|newly appointed) )?(?:(?:{demonym_alt}|{_ENT}['’]s) )?{mods}(?:{ptitle}|{title_alt})(?![\w-]){qual}*"
         joiner = r"(?:,? and (?:the )?|,? (?:–|—|-) (?:the )?|, (?:the )?)"
         before = re.compile(rf"(?P<roles>{one_role}(?:{joiner}{one_role})*),? (?P<name>{_NAME})(?![\w-])")
         after = re.compile(rf"(?P<name>{_NAME}), (?:the )?(?P<roles>{one_role}(?:{joiner}{one_role})*)(?=[,.;:)]| (?:–|—|said|stated|noted|met|who|and|has|had|was|is|will)\b)")
@@ -684,14 +817,20 @@ class _Drafter:
         status = RoleStatus.FORMER if phrase.startswith("former ") else RoleStatus.CURRENT
         spec = None
         t_start = 0
-        for t in titles:
+        pm = re.search(rf"(?:(?:First|Deputy|Vice|Acting) )*(?:Minister|Secretary|Undersecretary|Under-Secretary|Deputy Minister|Vice Minister|Vice-Minister) (?:of|for) (?P<pf>{self.portfolio_pattern()})", phrase)
+        if pm:
+            spec, t_start = {"words": pm.group(0), "org": "ministry", "national": True, "_pf": pm.group("pf")}, pm.start()
+        for t in titles if spec is None else ():
             at = re.search(rf"(?<![\w-]){re.escape(t['words'])}(?![\w-])", phrase)
             if at and (spec is None or at.start() < t_start):
                 spec, t_start = t, at.start()
         if spec is None:
             return
         title = spec["words"]
-        title_end = t_start + len(title)
+        mm = re.match(r"((?:(?:First|Deputy|Vice|Acting|Executive|Senior|Chief) )+)$", phrase[:t_start].split("former ")[-1][-40:]) if t_start else None
+        if mm and not spec.get("_pf"):
+            title = mm.group(1) + title
+            t_start -= len(mm.group(1))
         lead = phrase[:t_start]
         code = None
         dm = self.g.demonym_pattern.search(lead)
@@ -722,6 +861,9 @@ class _Drafter:
         if org_q:
             org_id = org_q
             code = code or self.items[org_q].data.get("_country")
+        elif kind == "ministry" and code:
+            stem, mname = self.ministry_for(spec["_pf"])
+            org_id = self.ministry(stem, mname, code, None, confidence=0.8, evidence=f"the office {title!r} of a country")
         elif kind == "mfa" and code:
             org_id = self.ministry("mfa", "Ministry of Foreign Affairs", code, None, confidence=0.8,
                                    evidence=f"the office {title!r} of a country")
@@ -1136,9 +1278,18 @@ def _title(word: str) -> str:
     return "-".join(" ".join(w.capitalize() for w in part.split(" ")) for part in word.split("-"))
 
 
+_NOT_NAME_WORDS = {
+    "Minister", "Ministry", "Ambassador", "President", "Secretary", "Deputy", "Prime", "Consul", "Director",
+    "Chairman", "Head", "Akim", "Senator", "Speaker", "Foreign", "Embassy", "Affairs", "Government", "Council",
+    "Republic", "General", "Vice", "First", "Office", "Department", "Parliament", "Senate", "Assembly",
+}
+
+
 def _trim_name(name: str, lex: Any) -> str | None:
     stop = {"The", "In", "On", "At", "During", "Also", "And", "He", "She", "They", "It", "This", "As", "Kazakhstan"}
     words = name.split()
+    if any(w in _NOT_NAME_WORDS for w in words):
+        return None
     while words and words[-1] in stop:
         words.pop()
     if len(words) < 2 or words[0] in stop:
