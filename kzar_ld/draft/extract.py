@@ -46,6 +46,7 @@ from kzar_ld.annotation import (
     ArticleFacts,
     Event,
     EventKind,
+    EventStatus,
     Mention,
     Organization,
     OrganizationKind,
@@ -107,7 +108,6 @@ class Draft:
     annotation: Annotation
     confidence: dict[str, float]
     evidence: dict[str, str]
-    planned_events: tuple[Event, ...] = ()
 
 
 def extract_annotation(text: str, *, source: str) -> Annotation:
@@ -145,8 +145,8 @@ class _Drafter:
         self.sentences = _sentences(self.body)
         self.publisher_country: str | None = None
         self.order = 0
-        self.planned: list[Event] = []
         self.role_spans: list[tuple[int, int]] = []
+        self.span_evidence: dict[tuple[int, int], str] = {}
 
     # --- bookkeeping -------------------------------------------------------------------------
 
@@ -927,6 +927,8 @@ class _Drafter:
                 or (m.group("h") and _close(p.data["family_name"].split()[-1], fam)))]
             if len(match) == 1 and (m.group("h") or fam == match[0].data["family_name"].split()[-1]):
                 match[0].spans.append((s, e))
+                same = fam == match[0].data["family_name"].split()[-1]
+                self.span_evidence[(s, e)] = "co-reference: " + ("the family name" if same else "the family name with a one-letter typo")
                 taken.append((s, e))
         # "the Ambassador", "the Kazakh diplomat": the last person before whose office fits.
         nouns = self.lex["coref_nouns"]
@@ -954,6 +956,7 @@ class _Drafter:
             if best:
                 best[1].spans.append((s, e))
                 taken.append((s, e))
+                self.span_evidence[(s, e)] = f"co-reference: the last person before with an office of {m.group('noun')!r}"
         # A sentence that opens with "He"/"She": the first person of the nearest sentence before with one.
         pron = "|".join(re.escape(p) for p in self.lex["pronouns"] if p in ("He", "She"))
         for i, (s0, _, sent) in enumerate(self.sentences):
@@ -966,6 +969,7 @@ class _Drafter:
                                 if any(ps <= sp[0] < pe for sp in p.spans))
                 if firsts:
                     self.items[firsts[0][1]].spans.append((s0, s0 + m.end()))
+                    self.span_evidence[(s0, s0 + m.end())] = "pronoun: the first person of the sentence before"
                     break
 
     def people_in(self, start: int, end: int) -> list[str]:
@@ -1022,9 +1026,11 @@ class _Drafter:
                 if kind == "meeting" and word_l.startswith("met") and not people:
                     continue
                 if status != "reported":
-                    if kind != "event":
-                        self.planned.append(Event(id=f"planned-{len(self.planned) + 1}", name=sent.strip()[:120],
-                                                  kind=_event_kind(kind, word_l)))
+                    if t_l != "event" and not (det in ("the", "this") and kind != "visit"):
+                        item = self._new_event(kind, word_l, counter, (phrase_start, phrase_end), people, sent, s0)
+                        item.data["_status"] = status
+                        item.confidence = 0.5
+                        item.evidence += f"; {status}: a marker of " + ("the future" if status == "planned" else "the past before the story")
                     continue
                 anaphor = det in ("the", "this") and not re.match(r" (?:of|with|between|on) ", sent[m.end():m.end() + 9])
                 if kind == "visit" and visit is not None:
@@ -1076,7 +1082,8 @@ class _Drafter:
         if visit is not None:
             visitor = visit.data.get("_attendees", [])
             for item in list(self.items.values()):
-                if item.section == "events" and item is not visit and item.data["_kind"] in ("meeting", "talks", "ceremony", "signing", "forum") and item.order > visit.order:
+                if (item.section == "events" and item is not visit and item.data.get("_status", "reported") == "reported"
+                        and item.data["_kind"] in ("meeting", "talks", "ceremony", "signing", "forum") and item.order > visit.order):
                     item.data["_super"] = visit.id
                     for v in visitor:
                         if v not in item.data["_attendees"]:
@@ -1140,13 +1147,15 @@ class _Drafter:
 
     # --- the annotation ----------------------------------------------------------------------
 
-    def mention(self, span: tuple[int, int]) -> Mention | str:
+    def mention(self, span: tuple[int, int]) -> Mention:
         quote = self.body[span[0]:span[1]]
         n, pos = 0, self.body.find(quote)
         while 0 <= pos <= span[0]:
             n += 1
             pos = self.body.find(quote, pos + 1)
-        return quote if n == 1 else Mention(quote=quote, occurrence=n)
+        why = self.span_evidence.get(span, "the words found by the item's rule")
+        conf = 0.6 if why.startswith(("pronoun", "co-reference")) else 0.9
+        return Mention(quote=quote, occurrence=n, confidence=conf, evidence=why, confirmed=False)
 
     def mentions(self, spans: list[tuple[int, int]]) -> tuple[Mention | str, ...]:
         seen, out = set(), []
@@ -1191,8 +1200,9 @@ class _Drafter:
                     while rid in used:
                         rid += "-2"
                     used.add(rid)
-                    roles.append(Role(id=rid, name=r["name"], organization=r["org"], status=r["status"],
-                                      mentions=self.mentions([r["span"]])))
+                    roles.append(_model(Role, dict(id=rid, name=r["name"], organization=r["org"], status=r["status"],
+                                                   mentions=self.mentions([r["span"]])), None, confidence=0.8,
+                                        evidence=f"title {r['name']!r} in the role phrase {r['title']!r}"))
                 desc = ", ".join(r["title"] for r in d.get("_roles", [])) or None
                 nat = d.get("_nationality")
                 people.append(_model(Person, dict(
@@ -1227,38 +1237,33 @@ class _Drafter:
                     id=rename.get(item.id, item.id), kind=_event_kind(d["_kind"], d.get("_word", "")), name=self.event_name(item),
                     location=d.get("_location"), attendees=tuple(dict.fromkeys(d.get("_attendees", []))),
                     super_events=(rename[d["_super"]],) if d.get("_super") else (), ordinal=d.get("ordinal"),
-                    ended=d.get("_kind") != "event" or d.get("ordinal") is None,
+                    status=EventStatus(d.get("_status", "reported")),
+                    ended=d.get("_status", "reported") == "reported" and (d.get("_kind") != "event" or d.get("ordinal") is None),
                     mentions=self.mentions(item.spans)), item))
         facts: dict[str, Any] = {"publisher": self.publisher, "authors": (self.publisher,), **self.article}
         if self.based_on:
-            facts["based_on"] = SourceInfo(**self.based_on)
+            facts["based_on"] = _model(SourceInfo, dict(self.based_on), None, confidence=0.8,
+                                       evidence="attribution phrase in the lead")
         ann = Annotation(article=ArticleFacts(**facts), people=tuple(people), organizations=tuple(orgs),
                          places=tuple(places), events=tuple(events))
-        return Draft(annotation=ann, confidence=conf, evidence=why, planned_events=tuple(self.planned))
+        return Draft(annotation=ann, confidence=conf, evidence=why)
 
 
-def _model(cls: type[Any], data: dict[str, Any], item: _Item) -> Any:
-    # The confidence and the evidence go into the model when it has the fields for them.
-    fields = cls.model_fields
-    if "confidence" in fields:
-        data["confidence"] = round(item.confidence, 2)
-    if "evidence" in fields:
-        data["evidence"] = item.evidence
-    return cls(**{k: v for k, v in data.items() if v is not None or k in ("nationality",) and False})
+def _model(cls: type[Any], data: dict[str, Any], item: _Item | None, *, confidence: float | None = None,
+           evidence: str | None = None) -> Any:
+    # Every drafted item is unconfirmed, with how sure the drafter is and the rule that found it.
+    data["confidence"] = round(item.confidence if item else confidence or 0.5, 2)
+    data["evidence"] = item.evidence if item else evidence
+    data["confirmed"] = False
+    return cls(**{k: v for k, v in data.items() if v is not None})
 
 
 def _event_kind(kind: str, word: str) -> EventKind:
-    if kind == "visit":
-        if "working" in word:
-            return EventKind.WORKING_VISIT
-        if "official" in word or "state" in word:
-            return EventKind.DIPLOMATIC_VISIT
+    if kind == "visit" and "working" in word:
+        return EventKind.WORKING_VISIT
     if kind == "talks" and "consultations" in word:
         return EventKind.POLITICAL_CONSULTATIONS
-    try:
-        return EventKind(kind)
-    except ValueError:
-        return EventKind.DIPLOMATIC_VISIT if kind == "visit" else EventKind.EVENT
+    return EventKind(kind) if kind in EventKind.__members__.values() else EventKind.EVENT
 
 
 def _sentences(body: str) -> list[tuple[int, int, str]]:
