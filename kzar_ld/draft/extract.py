@@ -283,32 +283,43 @@ class _Drafter:
                 return
 
     def document_attribution(self) -> None:
+        """"Kazinform learned from the press service of the Kazakh MFA" → what the story is based on."""
         self.based_on: dict[str, Any] | None = None
+        cues = "|".join(re.escape(c) for c in sorted(self.lex["attribution_cues"], key=len, reverse=True))
+        after = re.compile(rf"\b(?:{cues})\s+(?:(?:a|the) (?:statement|report|information|press release|communiqué) (?:of|from|by) )?(?:the )?(?P<ps>press service of (?:the )?)?")
+        before = re.compile(r"['’]s press service\b|\bpress service\b")
         for sent_start, _, sent in self.sentences[:4]:
-            m = re.search(r"\b(?:learned|learnt|reports?|informs?|said|according to)\b[^.]*?\b(?:from|to|citing)?\s*(?:the )?"
-                          r"(?P<ps>press service of (?:the )?)?", sent)
-            if not m or not re.search(r"learn|according to|citing|press service", sent):
-                continue
-            tail_start = sent_start + m.end()
-            org_id = None
-            for s, e, id_ in sorted(self.claimed):
-                if s >= tail_start and s - tail_start <= 25 and self.items[id_].section == "organizations" and id_ != self.publisher:
-                    org_id = id_
+            orgs = [(s, e, i) for s, e, i in sorted(self.claimed)
+                    if sent_start <= s < sent_start + len(sent) and self.items[i].section == "organizations" and i != self.publisher]
+            found = None
+            for m in after.finditer(sent):
+                at = sent_start + m.end()
+                hit = next(((s, e, i) for s, e, i in orgs if at <= s <= at + 4), None)
+                if hit:
+                    found = (hit[2], bool(m.group("ps")), sent[m.start():m.end()] + self.body[hit[0]:hit[1]])
                     break
-            if org_id is None:
+            if found is None:
+                for m in before.finditer(sent):
+                    at = sent_start + m.start()
+                    hit = next(((s, e, i) for s, e, i in orgs if 0 <= at - e <= 5), None)
+                    if hit:
+                        found = (hit[2], True, self.body[hit[0]:sent_start + m.end()])
+                        break
+            if found is None:
                 continue
+            org_id, press, words = found
             org = self.items[org_id]
-            prefix = "Information from the press service of the " if m.group("ps") else "Information from the "
+            prefix = "Information from the press service of the " if press else "Information from the "
             self.based_on = {
                 "name": prefix + org.data["name"],
                 "author": org_id,
-                "derivation": f'"{sent[m.start():].split(",")[0].strip()[:140]}": the story names its source.',
+                "derivation": f'"{words.strip()}": the story names its source.',
             }
             return
 
     def document_end(self) -> None:
         # What the article is about: the first reported visit, else the first reported event.
-        events = [i for i in self.items.values() if i.section == "events"]
+        events = [i for i in self.items.values() if i.section == "events" and i.data.get("_status", "reported") == "reported"]
         visits = [e for e in events if e.data.get("_kind") == "visit"]
         primary = (visits or events or [None])[0]
         if primary is not None:
@@ -696,7 +707,9 @@ class _Drafter:
             rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?:(?: | and | of | of the | for | on ){word}){{0,5}})?)"
             r"(?P<quoted>(?: [\"“«][^\"”»\n]{2,40}[\"”»])?)"
         )
-        for m in pattern.finditer(body):
+        pos = 0
+        while (m := pattern.search(body, pos)) is not None:
+            pos = m.end("head")
             left_words = m.group("left").split()
             while left_words and left_words[0] in stop_left:
                 left_words.pop(0)
@@ -732,6 +745,7 @@ class _Drafter:
             for code_m in self.g.country_pattern.finditer(name):
                 data.setdefault("_country", self.g.country_names[code_m.group(1)])
             id_ = slugify(name)
+            pos = end
             self._unplace(start, end, first_word_only=not m.group("quoted"))
             self.add("organizations", id_, data, (start, end), confidence=0.7, evidence=f"capitalised name ending in {m.group('head')!r}")
             self.claim(start, end, id_)
@@ -996,6 +1010,8 @@ class _Drafter:
         adjs = "|".join(re.escape(a) for a in sorted(self.lex["event_adjectives"], key=len, reverse=True))
         trig = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Tt]his|[Hh]is|[Hh]er|[Tt]heir) )?(?P<adj>(?:(?:{adjs}|\d+(?:st|nd|rd|th)) ){{0,3}})(?P<t>{alt}|[Ee]vent)(?P<pl>s)?(?![\w-])")
         ordinal = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th) anniversary of (?:the )?[^,.;]+")
+        gatherings = "|".join(re.escape(w) for w in self.lex["named_event_heads"])
+        named = re.compile(rf"(?<![\w-])(?:(?:{_NAME_WORD}|[A-Z]{{2,}})(?:-{_NAME_WORD})? ){{1,5}}(?:{gatherings})(?![\w-])")
         visit: _Item | None = None
         last: _Item | None = None
         main: _Item | None = None  # the first event of the last sentence that told of new ones
@@ -1009,6 +1025,26 @@ class _Drafter:
                 status = "background"
             people = self.people_in(s0, s1)
             in_sentence: list[_Item] = []
+            # A named gathering: "The fifth Kazakh-Uzbek Interregional Forum".
+            for m in named.finditer(sent):
+                words = m.group(0).split(" ")
+                while words and words[0] in ("The", "A", "An", "In", "At", "During", "On"):
+                    words.pop(0)
+                name = " ".join(words)
+                if len(words) < 2:
+                    continue
+                start = s0 + m.end() - len(name)
+                ordm = re.search(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) $", sent[:m.end() - len(name)])
+                item = self._new_event("forum", name.lower(), counter, (start, s0 + m.end()), people, sent, s0)
+                item.data["name"] = (ordm.group(1).capitalize() + " " if ordm else "") + name
+                if ordm:
+                    item.data["ordinal"] = _ORDINALS.get(ordm.group(1).lower()) or int(re.sub(r"\D", "", ordm.group(1)))
+                if status != "reported":
+                    item.data["_status"] = status
+                    item.confidence = 0.5
+                    continue
+                in_sentence.append(item)
+                last = item
             for m in trig.finditer(sent):
                 word_l = (m.group("adj") + m.group("t")).lower()
                 if m.group("t").lower() not in kind_of and m.group("t").lower() != "event":
@@ -1023,7 +1059,7 @@ class _Drafter:
                 phrase_start = s0 + m.start("adj") if adj else start
                 phrase_end = s0 + m.end()
                 det = (m.group("det") or "").lower()
-                if kind == "meeting" and word_l.startswith("met") and not people:
+                if t_l in ("met", "met with", "received", "hosted") and len(people) < 2:
                     continue
                 if status != "reported":
                     if t_l != "event" and not (det in ("the", "this") and kind != "visit"):
@@ -1078,6 +1114,17 @@ class _Drafter:
             # "The delegation was headed by X": X takes part in the last event.
             if not in_sentence and last is not None and re.search(r"\bdelegation\b", sent) and people:
                 self._attend(last, people)
+        # "the sides signed": an event with no named participant has those of the event before.
+        prev: _Item | None = None
+        for item in sorted((i for i in self.items.values() if i.section == "events"), key=lambda i: i.order):
+            if item.data.get("_status", "reported") != "reported" or "_attendees" not in item.data:
+                continue
+            if not item.data["_attendees"] and prev is not None and re.search(
+                r"\b(?:the sides|the parties|both sides|the heads of|the ministers|the two)\b", item.data.get("_sent", "")
+            ):
+                item.data["_attendees"] = list(prev.data["_attendees"])
+                item.evidence += "; participants of the event before (the sides)"
+            prev = item
         # Sub-events: the reported meetings, talks and ceremonies after a reported visit.
         if visit is not None:
             visitor = visit.data.get("_attendees", [])
@@ -1098,7 +1145,7 @@ class _Drafter:
                    attendees: list[str], sent: str, s0: int) -> _Item:
         loc = self._location(sent, s0, span[1] - s0, kind)
         counter["n"] = counter.get("n", 0) + 1
-        data: dict[str, Any] = {"_kind": kind, "_word": word, "_attendees": list(attendees), "_span": span}
+        data: dict[str, Any] = {"_kind": kind, "_word": word, "_attendees": list(attendees), "_span": span, "_sent": sent}
         if loc:
             data["_location"] = loc
         conf = 0.8 if attendees else 0.55
@@ -1118,8 +1165,12 @@ class _Drafter:
             name = f"{written} of {names[0]}" if names else written
             if loc:
                 name += f" to {self.items[loc].data['name']}"
-        elif kind in ("meeting", "talks") and len(names) >= 2:
-            label = written if kind == "talks" else "Meeting"
+        elif "credential" in d["_word"]:
+            name = "Presentation of credentials" + (f" by {names[0]}" if names else "") + (f" to {names[1]}" if len(names) > 1 else "")
+        elif kind == "meeting":
+            name = "Meeting" + (f" of {names[0]}" if names else "") + (f" with {' and '.join(names[1:])}" if len(names) > 1 else "")
+        elif kind == "talks" and len(names) >= 2:
+            label = written
             name = f"{label} of {names[0]} with {' and '.join(names[1:])}"
         elif kind in ("ceremony", "forum", "signing"):
             tail = re.match(r" (?:of|on) ((?:the )?[^,.;]{3,80}?)(?= and | in | on |[,.;]|$)", self.body[end:end + 90])
@@ -1282,6 +1333,9 @@ def _sentences(body: str) -> list[tuple[int, int, str]]:
 def _title(word: str) -> str:
     return "-".join(" ".join(w.capitalize() for w in part.split(" ")) for part in word.split("-"))
 
+
+_ORDINALS = {w: i for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=1)}
 
 _NOT_NAME_WORDS = {
     "Minister", "Ministry", "Ambassador", "President", "Secretary", "Deputy", "Prime", "Consul", "Director",
