@@ -147,6 +147,7 @@ class _Drafter:
         self.order = 0
         self.role_spans: list[tuple[int, int]] = []
         self.span_evidence: dict[tuple[int, int], str] = {}
+        self._title_words = {t["words"].split()[-1] for t in g.lexicon["titles"]} | {"Minister", "Rector", "Mayor"}
 
     # --- bookkeeping -------------------------------------------------------------------------
 
@@ -208,15 +209,15 @@ class _Drafter:
         body = self.body
         self.article: dict[str, Any] = {}
         if self.text.headline is None:
-            lines = [ln for ln in body.split("\n") if ln.strip()]
-            for ln in lines[:3]:
-                stripped = ln.strip()
-                if len(stripped) < 160 and not stripped.endswith((".", ":")) and not _DATE_FORMS[0].fullmatch(stripped):
-                    self.article["headline"] = stripped
-                    break
-            else:
-                first = self.sentences[0][2] if self.sentences else body[:100]
-                self.article["headline"] = first[:110].strip()
+            # No headline in the text: the first sentence of the lead, cut at a word.
+            lead = self.text.lead_offset or self._lead_paragraph_start()
+            m = _DATELINE.match(body, lead)
+            if m and not self.text.lead_offset:
+                lead = m.end()
+            first = re.split(r"(?<=[.!?])\s", body[lead:].strip(), maxsplit=1)[0].rstrip(".")
+            if len(first) > 110:
+                first = first[:110].rsplit(" ", 1)[0].rstrip(",;:")
+            self.article["headline"] = first or body.strip()[:110]
         if self.text.date_published is None:
             head = body[:600]
             for form in _DATE_FORMS:
@@ -480,6 +481,29 @@ class _Drafter:
         self.companies()
         self.generic_organizations()
 
+    def _trim_right(self, start: int, head_end: int, end: int) -> int:
+        """Where the words after an organisation's head word stop being its name.
+
+        They stop before a title ("... of Engineering and Mayor of Lima") and, when a title
+        precedes the organisation ("Rector of the University of Engineering Julio Salas"),
+        before the name of its holder: one word is kept after the last "of".
+        """
+        body = self.body
+        tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", body[head_end:end])]
+        cut = end
+        for i, (a, _, w) in enumerate(tokens):
+            if w in _NOT_NAME_WORDS or w in self._title_words:
+                prev = tokens[i - 1][2] if i else ""
+                cut = head_end + (tokens[i - 1][0] if prev in ("and", "of", "the", "for") and i else a) - 1
+                break
+        before = body[max(0, start - 60):start]
+        if re.search(r"\b(?:" + "|".join(re.escape(t) for t in sorted(self._title_words, key=len, reverse=True)) + r") (?:of|at) (?:the )?$", before):
+            rest = body[head_end:cut]
+            m = re.search(rf"^(.* (?:of|for|on)(?: the)? [^ ]+)((?: {_NAME_WORD}){{2,4}})$", rest)
+            if m:
+                cut = head_end + len(m.group(1))
+        return max(cut, head_end)
+
     def _unplace(self, start: int, end: int, *, first_word_only: bool) -> None:
         """Drop place mentions that are words of a name ("Astana International Forum")."""
         for s, e, id_ in list(self.claimed):
@@ -711,12 +735,23 @@ class _Drafter:
         while (m := pattern.search(body, pos)) is not None:
             pos = m.end("head")
             left_words = m.group("left").split()
-            while left_words and left_words[0] in stop_left:
-                left_words.pop(0)
+            # Keep the words right before the head, back to a stop word or another organisation.
+            keep: list[str] = []
+            at = m.start("head")
+            for w in reversed(left_words):
+                at -= len(w) + 1
+                if w in stop_left or (self.is_claimed(at, at + len(w)) and not self._only_places(at, at + len(w))):
+                    break
+                keep.insert(0, w)
+            while keep and keep[0] == "and":
+                keep.pop(0)
+            left_words = keep
             if left_words and left_words[0] in self.g.country_names and len(left_words) == 1 and m.group("head") in ("Embassy", "Consulate"):
                 continue
             start = m.start("head") - sum(len(w) + 1 for w in left_words)
             end = m.end("right") if m.group("right") else m.end("head")
+            if m.group("right"):
+                end = self._trim_right(start, m.end("head"), end)
             for ps, pe, pid in sorted(self.claimed):
                 if m.end("head") < ps < end and self.items[pid].section == "places":
                     end = pe  # "University of Mexico Leonardo ...": the name ends with the place
@@ -975,8 +1010,13 @@ class _Drafter:
         pron = "|".join(re.escape(p) for p in self.lex["pronouns"] if p in ("He", "She"))
         for i, (s0, _, sent) in enumerate(self.sentences):
             m = re.match(rf"(?:{pron})\b", sent)
-            if not m:
-                continue
+            if m is None:
+                # "During the visit, he held meetings": a pronoun opening a clause after a phrase.
+                m2 = re.match(rf"[^,.;]{{3,60}}, ({pron.lower()})\b", sent)
+                if m2 is None:
+                    continue
+                s0, m = s0 + m2.start(1), re.match(r"\w+", sent[m2.start(1):])
+                assert m is not None
             for j in range(i - 1, -1, -1):
                 ps, pe, _ = self.sentences[j]
                 firsts = sorted((min((sp for sp in p.spans if ps <= sp[0] < pe), default=None), p.id) for p in people
@@ -1320,13 +1360,15 @@ def _event_kind(kind: str, word: str) -> EventKind:
 def _sentences(body: str) -> list[tuple[int, int, str]]:
     out = []
     start = 0
-    for m in _SENTENCE_END.finditer(body):
-        end = m.end()
-        if body[start:end].strip():
+    ends = [m.end() for m in _SENTENCE_END.finditer(body)]
+    if not ends or ends[-1] < len(body):
+        ends.append(len(body))
+    for end in ends:
+        while start < end and body[start].isspace():
+            start += 1  # a sentence starts at its first word
+        if start < end:
             out.append((start, end, body[start:end]))
         start = end
-    if body[start:].strip():
-        out.append((start, len(body), body[start:]))
     return out
 
 
