@@ -471,6 +471,8 @@ class _Drafter:
                 continue
             if self._followed_by_person_name(end) or self._preceded_by_title(start):
                 continue
+            if self._inside_a_name(start, end, is_dateline):
+                continue
             data: dict[str, Any] = {
                 "name": city.name,
                 "kind": PlaceKind.CITY,
@@ -478,7 +480,8 @@ class _Drafter:
                 "_country": city.country,
             }
             cid = slugify(city.name)
-            self.add(
+            written = body[start:end]
+            item = self.add(
                 "places",
                 cid,
                 data,
@@ -486,7 +489,24 @@ class _Drafter:
                 confidence=0.85 if in_article else 0.7,
                 evidence="GeoNames city, unambiguous in the article" if in_article else "GeoNames city, unique name",
             )
+            if written != city.name and not written.isupper() and written not in item.data.setdefault("_alt", []):
+                item.data["_alt"].append(written)
             self.claim(start, end, cid)
+
+    def _inside_a_name(self, start: int, end: int, is_dateline: bool) -> bool:
+        """Whether a city's name is a word of a longer capitalised name ("Mariana Belén Sosa")."""
+        if is_dateline:
+            return False
+        # A capitalised word before it that is not a function word, a title or an entity: a name.
+        prv = re.search(rf"({_NAME_WORD}) $", self.body[max(0, start - 30) : start])
+        function = {"The", "In", "At", "To", "From", "Of", "And", "On", "For", "With", "By", "During", "Also"}
+        prv_ok = (
+            prv is None
+            or prv.group(1) in function
+            or prv.group(1) in self._title_words
+            or self.is_claimed(start - len(prv.group(1)) - 1, start - 1)
+        )
+        return not prv_ok
 
     def regions(self) -> None:
         # "Turkistan region", "the region of Rosario": a region named after its centre.
@@ -590,6 +610,12 @@ class _Drafter:
         before the name of its holder: one word is kept after the last "of".
         """
         body = self.body
+        chain = body[head_end:end]
+        if ", " in chain:
+            # "of Mining, Petroleum and Energy": a comma only inside a list that ends with "and".
+            last = chain.rfind(", ")
+            if " and " not in chain[last:]:
+                end = head_end + chain.find(", ")
         tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", body[head_end:end])]
         cut = end
         for i, (a, _, w) in enumerate(tokens):
@@ -605,7 +631,7 @@ class _Drafter:
             before,
         ):
             rest = body[head_end:cut]
-            m = re.search(rf"^(.* (?:of|for|on)(?: the)? [^ ]+)((?: {_NAME_WORD}){{2,4}})$", rest)
+            m = re.search(rf"^(.*(?: and| of| for| on)(?: the)? [^ ]+)((?: {_NAME_WORD}){{2,4}})$", rest)
             if m:
                 cut = head_end + len(m.group(1))
         return max(cut, head_end)
@@ -914,7 +940,7 @@ class _Drafter:
         word = rf"(?:{_NAME_WORD}|[A-Z]{{2,}})"
         pattern = re.compile(
             rf"(?<![\w-])(?P<left>(?:{word} (?:and {word} )?){{0,4}})(?P<head>{head_alt})(?![\w-])"
-            rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?:(?: | and | of | of the | for | on ){word}){{0,5}})?)"
+            rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?:(?: | and | of | of the | for | on |, ){word}){{0,5}})?)"
             r"(?P<quoted>(?: [\"“«][^\"”»\n]{2,40}[\"”»])?)"
         )
         pos = 0
@@ -1065,8 +1091,8 @@ class _Drafter:
             if item.section != "people":
                 continue
             other = item.data["name"].split()
-            if other == tokens:
-                return item.id
+            if other == tokens or (len(tokens) >= 2 and other[-len(tokens) :] == tokens):
+                return item.id  # "Señor Martínez Soler" after "Vicente Martínez Soler"
             if len(other) >= 2 and len(tokens) >= 2 and other[0] == tokens[0] and _close(other[-1], tokens[-1]):
                 return item.id
             if len(other) >= 2 and len(tokens) >= 2 and other[-1] == tokens[-1] and _close(other[0], tokens[0]):
@@ -1325,6 +1351,7 @@ class _Drafter:
     # --- events ------------------------------------------------------------------------------
 
     def events(self) -> None:
+        self._shadow_text = self.shadow()
         triggers: list[tuple[str, str]] = []
         for group in self.lex["event_triggers"]:
             triggers.extend((w, group["kind"]) for w in group["words"])
@@ -1341,7 +1368,7 @@ class _Drafter:
         ordinal = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th) anniversary of (?:the )?[^,.;]+")
         gatherings = "|".join(re.escape(w) for w in self.lex["named_event_heads"])
         named = re.compile(
-            rf"(?<![\w-])(?:(?:{_NAME_WORD}|[A-Z]{{2,}})(?:-{_NAME_WORD})? ){{1,5}}(?:{gatherings})(?![\w-])"
+            rf"(?<![\w-])(?:(?:{_NAME_WORD}|[A-Z]{{2,}})(?:-{_NAME_WORD})? (?:and )?){{1,5}}(?:{gatherings})(?![\w-])"
         )
         visit: _Item | None = None
         last: _Item | None = None
@@ -1379,6 +1406,20 @@ class _Drafter:
                     continue
                 in_sentence.append(item)
                 last = item
+            # "The Council of Foreign Ministers of the SCO met in Astana": the body's meeting.
+            for m in re.finditer(r"(?<=¤) (?P<t>met|convened|gathered) in (?:the )?(?=§)", self._shadow_text[s0:s1]):
+                org = next(
+                    (i for a, b, i in self.claimed if b == s0 + m.start() and self.items[i].section == "organizations"),
+                    None,
+                )
+                if org is None or status != "reported":
+                    continue
+                span = (s0 + m.start("t"), s0 + m.end("t"))
+                item = self._new_event("forum", m.group("t"), counter, span, people, sent, s0)
+                item.data["_attendees"].insert(0, org)
+                item.data["name"] = f"Meeting of the {self.items[org].data['name']}"
+                in_sentence.append(item)
+                last = item
             for m in trig.finditer(sent):
                 word_l = (m.group("adj") + m.group("t")).lower()
                 if m.group("t").lower() not in kind_of and m.group("t").lower() != "event":
@@ -1396,7 +1437,12 @@ class _Drafter:
                 phrase_end = s0 + m.end()
                 det = (m.group("det") or "").lower()
                 if t_l in ("met", "met with", "received", "hosted") and len(people) < 2:
-                    continue
+                    after = s0 + m.end()
+                    others = [
+                        i for a, _, i in self.claimed if after <= a < s1 and self.items[i].section == "organizations"
+                    ]
+                    if not (people and others):
+                        continue  # a meeting needs two sides: two people, or a person and an organisation
                 if status != "reported":
                     if t_l != "event" and not (det in ("the", "this") and kind != "visit"):
                         item = self._new_event(kind, word_l, counter, (phrase_start, phrase_end), people, sent, s0)
@@ -1412,6 +1458,11 @@ class _Drafter:
                 if kind == "visit" and visit is not None:
                     visit.spans.append((phrase_start if det not in ("the", "this") else s0 + m.start(), phrase_end))
                     last = visit if last is None else last
+                    continue
+                if "credential" in t_l and last is not None and "credential" in last.data.get("_word", ""):
+                    # "... received the credentials ... Credentials were presented by ...": one ceremony.
+                    last.spans.append((phrase_start, phrase_end))
+                    self._attend(last, people)
                     continue
                 if t_l == "event" and det not in ("the", "this"):
                     continue
