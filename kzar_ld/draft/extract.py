@@ -37,6 +37,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ from kzar_ld.annotation import (
 from kzar_ld.article import ArticleText, parse_article_text
 from kzar_ld.draft.gazetteer import Gazetteer, gazetteer
 from kzar_ld.errors import ArticleError
-from kzar_ld.iris import slugify
+from kzar_ld.iris import slugify as _slugify
 
 __all__ = ["Draft", "draft_article", "extract_annotation"]
 
@@ -331,7 +332,7 @@ class _Drafter:
     def document_attribution(self) -> None:
         """ "Kazinform learned from the press service of the Kazakh MFA" → what the story is based on."""
         self.based_on: dict[str, Any] | None = None
-        cues = "|".join(re.escape(c) for c in sorted(self.lex["attribution_cues"], key=len, reverse=True))
+        cues = _alt(self.lex["attribution_cues"])
         after = re.compile(
             rf"\b(?:{cues})\s+(?:(?:a|the) (?:statement|report|information|press release|communiqué) (?:of|from|by) )?"
             r"(?:the )?(?P<ps>press service of (?:the )?)?"
@@ -532,7 +533,7 @@ class _Drafter:
                 "places", id_, data, (m.start(), m.end()), confidence=0.75, evidence="region named after its centre"
             )
             self.claim(m.start(), m.end(), id_)
-        heads = "|".join(re.escape(h) for h in self.lex["venue_heads"])
+        heads = _alt(self.lex["venue_heads"])
         word = rf"(?:{_NAME_WORD})"
         for m in re.finditer(rf"(?<![\w-])(?P<name>(?:{word} ){{1,4}}(?:{heads}))(?![\w-])", body):
             words = m.group("name").split()
@@ -571,29 +572,21 @@ class _Drafter:
 
     def known_organizations(self) -> None:
         body = self.body
-        forms = sorted(
-            ((name, org) for org in self.lex["known_organizations"] for name in org["names"]),
-            key=lambda t: (-len(t[0]), t[0]),
-        )
-        for name, org in forms:
-            if True:
-                for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
-                    if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
-                        continue
-                    if name.isupper() and len(name) <= 3 and m.start() > 0 and body[m.start() - 1] == "-":
-                        continue
-                    data: dict[str, Any] = {"name": org["name"], "kind": OrganizationKind(org["kind"])}
-                    if org.get("parent"):
-                        data["_parent"] = org["parent"]
-                    self.add(
-                        "organizations",
-                        org["id"],
-                        data,
-                        (m.start(), m.end()),
-                        confidence=0.95,
-                        evidence="known organisation",
-                    )
-                    self.claim(m.start(), m.end(), org["id"])
+        by_name = {name: org for org in self.lex["known_organizations"] for name in org["names"]}
+        # One pass, longest names first: "UN General Assembly" before "UN".
+        pattern = re.compile(rf"(?<![\w-])(?:{_alt(by_name)})(?![\w-])")
+        for m in pattern.finditer(body):
+            name, org = m.group(0), by_name[m.group(0)]
+            if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
+                continue
+            if name.isupper() and len(name) <= 3 and m.start() > 0 and body[m.start() - 1] == "-":
+                continue
+            data: dict[str, Any] = {"name": org["name"], "kind": OrganizationKind(org["kind"])}
+            if org.get("parent"):
+                data["_parent"] = org["parent"]
+            span = (m.start(), m.end())
+            self.add("organizations", org["id"], data, span, confidence=0.95, evidence="known organisation")
+            self.claim(m.start(), m.end(), org["id"])
 
     def organizations(self) -> None:
         self.ministries()
@@ -625,9 +618,7 @@ class _Drafter:
                 break
         before = body[max(0, start - 60) : start]
         if re.search(
-            r"\b(?:"
-            + "|".join(re.escape(t) for t in sorted(self._title_words, key=len, reverse=True))
-            + r") (?:of|at) (?:the )?$",
+            r"\b(?:" + _alt(self._title_words) + r") (?:of|at) (?:the )?$",
             before,
         ):
             rest = body[head_end:cut]
@@ -654,7 +645,7 @@ class _Drafter:
         body = self.body
         orgs = [i for i in self.items.values() if i.section == "organizations"]
         # "the Senate", "the Council": the last organisation before whose name has the word.
-        heads = "|".join(re.escape(h) for h in sorted(self.lex["org_heads"], key=len, reverse=True))
+        heads = _alt(self.lex["org_heads"])
         for m in re.finditer(rf"\b(?:the|The) (?P<h>{heads}|Government)(?![\w-])(?! of\b)", body):
             s, e = m.start("h"), m.end("h")
             if self.is_claimed(s, e):
@@ -683,7 +674,7 @@ class _Drafter:
                 best[1].spans.append((s, e))
                 self.claim(s, e, best[1].id)
         # "The Argentine delegation": a group, never a place.
-        demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
+        demonym_alt = _alt(self.g.demonyms)
         for m in re.finditer(rf"(?<![\w-])(?P<d>{demonym_alt}) delegation\b", body):
             if self.is_claimed(m.start(), m.end()):
                 continue
@@ -747,7 +738,7 @@ class _Drafter:
         return id_
 
     def portfolio_pattern(self) -> str:
-        pf = "|".join(re.escape(p) for p in sorted(self.lex["portfolios"], key=len, reverse=True))
+        pf = _alt(self.lex["portfolios"])
         return rf"(?:{pf})(?:(?:,| and) (?:{pf}))*"
 
     def ministry_for(self, portfolio: str) -> tuple[str, str]:
@@ -897,7 +888,7 @@ class _Drafter:
                 evidence="quoted name after a company word",
             )
             self.claim(m.start(), m.end(), id_)
-        suffixes = "|".join(re.escape(s) for s in self.lex["company_suffixes"])
+        suffixes = _alt(self.lex["company_suffixes"])
         for m in re.finditer(
             rf"(?<![\w-])((?:{_NAME_WORD}|[A-Z]{{2,}})(?: (?:{_NAME_WORD}|[A-Z]{{2,}})){{0,3}}) (?:{suffixes})(?![\w])",
             body,
@@ -918,7 +909,7 @@ class _Drafter:
     def generic_organizations(self) -> None:
         body = self.body
         heads = self.lex["org_heads"]
-        head_alt = "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True))
+        head_alt = _alt(heads)
         titles = {w for t in self.lex["titles"] for w in t["words"].split()}
         stop_left = {
             "The",
@@ -1021,9 +1012,9 @@ class _Drafter:
         body = self.body
         sh = self.shadow()
         titles = sorted({t["words"] for t in self.lex["titles"]}, key=len, reverse=True)
-        title_alt = "|".join(re.escape(t) for t in titles)
-        demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
-        hon_alt = "|".join(re.escape(h) for h in sorted(self.lex["honorifics"], key=len, reverse=True))
+        title_alt = _alt(titles)
+        demonym_alt = _alt(self.g.demonyms)
+        hon_alt = _alt(self.lex["honorifics"])
         ent = rf"[«“]?{_ENT}[»”]?"
         qual = (
             rf"(?: (?:of|to|in|for|at|on|with) (?:the )?(?:[a-z-]+ ){{0,2}}?{ent}(?:(?:,| and) {ent})*"
@@ -1251,7 +1242,7 @@ class _Drafter:
         people = [i for i in self.items.values() if i.section == "people"]
         if not people:
             return
-        hon_alt = "|".join(re.escape(h) for h in sorted(self.lex["honorifics"], key=len, reverse=True))
+        hon_alt = _alt(self.lex["honorifics"])
         taken = [(s, e) for p in people for s, e in p.spans] + self.role_spans + [(s, e) for s, e, _ in self.claimed]
 
         def free(s: int, e: int) -> bool:
@@ -1287,8 +1278,8 @@ class _Drafter:
                 taken.append((s, e))
         # "the Ambassador", "the Kazakh diplomat": the last person before whose office fits.
         nouns = self.lex["coref_nouns"]
-        noun_alt = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
-        demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
+        noun_alt = _alt(nouns)
+        demonym_alt = _alt(self.g.demonyms)
         for m in re.finditer(
             rf"\b[Tt]he (?:(?P<dem>{demonym_alt}) )?(?P<noun>{noun_alt})\b(?! (?:of|to|in|for)\b)(?! [{_UP}])", body
         ):
@@ -1356,17 +1347,17 @@ class _Drafter:
         for group in self.lex["event_triggers"]:
             triggers.extend((w, group["kind"]) for w in group["words"])
         triggers.sort(key=lambda t: -len(t[0]))
-        alt = "|".join(re.escape(w) for w, _ in triggers)
+        alt = _alt([w for w, _ in triggers])
         kind_of = dict(triggers)
         planned = self.lex["planned_markers"]
         background = self.lex["background_markers"]
-        adjs = "|".join(re.escape(a) for a in sorted(self.lex["event_adjectives"], key=len, reverse=True))
+        adjs = _alt(self.lex["event_adjectives"])
         trig = re.compile(
             rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Tt]his|[Hh]is|[Hh]er|[Tt]heir) )?"
             rf"(?P<adj>(?:(?:{adjs}|\d+(?:st|nd|rd|th)) ){{0,3}})(?P<t>{alt}|[Ee]vent)(?P<pl>s)?(?![\w-])"
         )
         ordinal = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th) anniversary of (?:the )?[^,.;]+")
-        gatherings = "|".join(re.escape(w) for w in self.lex["named_event_heads"])
+        gatherings = _alt(self.lex["named_event_heads"])
         named = re.compile(
             rf"(?<![\w-])(?:(?:{_NAME_WORD}|[A-Z]{{2,}})(?:-{_NAME_WORD})? (?:and )?){{1,5}}(?:{gatherings})(?![\w-])"
         )
@@ -1835,6 +1826,22 @@ def _event_kind(kind: str, word: str) -> EventKind:
     if kind == "talks" and "consultations" in word:
         return EventKind.POLITICAL_CONSULTATIONS
     return EventKind(kind) if kind in EventKind.__members__.values() else EventKind.EVENT
+
+
+@functools.lru_cache(maxsize=4096)
+def slugify(name: str) -> str:
+    """:func:`kzar_ld.iris.slugify`, cached: the same names recur in every article."""
+    return _slugify(name)
+
+
+def _alt(words: Any) -> str:
+    """A regular-expression alternation of the words, longest first (cached: the lists are fixed)."""
+    return _alt_cached(tuple(words))
+
+
+@functools.lru_cache(maxsize=256)
+def _alt_cached(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _sentences(body: str) -> list[tuple[int, int, str]]:
