@@ -47,7 +47,7 @@ from pydantic import BaseModel
 from kzar_ld.annotation import Annotation, Drafted
 from kzar_ld.errors import OutputError
 
-__all__ = ["DOUBTFUL_BELOW", "dump_annotation", "write_annotation"]
+__all__ = ["DOUBTFUL_BELOW", "dump_annotation", "unconfirmed_items", "write_annotation", "write_atomically"]
 
 #: Drafted items less sure than this are flagged DOUBTFUL and listed first in the header.
 DOUBTFUL_BELOW = 0.7
@@ -87,7 +87,7 @@ def dump_annotation(ann: Annotation, *, header: str | None = "Drafted annotation
     if header is None:
         return body.text()
     head = [f"# {line}".rstrip() for line in header.splitlines()]
-    unconfirmed = sum(1 for _ in _unconfirmed(ann))
+    unconfirmed = sum(1 for _ in unconfirmed_items(ann))
     if unconfirmed:
         head.append(
             f"# {unconfirmed} drafted item(s) await review: confirm one by setting `confirmed: true` "
@@ -128,7 +128,14 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise OutputError(f"cannot write: {exc.strerror}", source=str(target)) from exc
 
 
-def _unconfirmed(ann: Annotation) -> Iterator[Drafted]:
+def unconfirmed_items(ann: Annotation) -> Iterator[Drafted]:
+    """Every item of the annotation marked ``confirmed: false``, in file order.
+
+    >>> from kzar_ld.annotation import ArticleFacts, Place
+    >>> ann = Annotation(article=ArticleFacts(publisher="p"), places=(Place(id="a", name="A", confirmed=False),))
+    >>> [p.id for p in unconfirmed_items(ann)]
+    ['a']
+    """
     def walk(value: Any) -> Iterator[Drafted]:
         if isinstance(value, Drafted) and not value.confirmed:
             yield value
