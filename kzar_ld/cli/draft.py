@@ -59,7 +59,7 @@ def draft(
     Each TEXT becomes OUTPUT/<name>/ with the text, unchanged, and a drafted annotation.yaml
     that `kzar-ld build` accepts as it is. A summary line per article goes to stderr.
     """
-    from kzar_ld.draft import draft_file, update_directory
+    from kzar_ld.draft import article_name, draft_file, update_directory
     from kzar_ld.errors import KzarError
 
     jobs: list[tuple[str, Path]] = [("text", p) for p in texts or ()] + [("update", p) for p in update or ()]
@@ -70,12 +70,17 @@ def draft(
         error(f"{output}: output directory not found")
         raise typer.Exit(code=2)
     failed = 0
+    targets: dict[str, Path] = {}
     for n, (kind, path) in enumerate(jobs, start=1):
+        if kind == "text":
+            name = article_name(path.stem)
+            if name in targets:
+                failed += 1
+                error(f"{path}: makes the same article directory {name!r} as {targets[name]}; rename one")
+                continue
+            targets[name] = path
         try:
-            if kind == "text":
-                result = draft_file(path, out_dir=output, force=force)
-            else:
-                result = update_directory(path)
+            result = draft_file(path, out_dir=output, force=force) if kind == "text" else update_directory(path)
         except KzarError as exc:
             failed += 1
             error(str(exc))

@@ -12,7 +12,7 @@ confirmed. The rules are in :mod:`kzar_ld.draft.extract`, their word lists data 
 shortcut for :func:`draft`.
 
 Example:
-    >>> ann = draft("ASTANA – Kazakhstan and Chile held talks.", source="a.txt")
+    >>> ann = draft("ASTANA. KAZINFORM Kazakhstan and Chile held talks.", source="a.txt")
     >>> [(p.id, p.confirmed) for p in ann.places]
     [('kazakhstan', False), ('chile', False), ('astana', False)]
 """
@@ -31,7 +31,7 @@ from kzar_ld.annotation import Annotation
 from kzar_ld.article import DEFAULT_MAX_BYTES
 from kzar_ld.errors import AnnotationError, KzarError, OutputError
 
-__all__ = ["DraftResult", "draft", "draft_file", "update_directory"]
+__all__ = ["ANNOTATION_FILE", "DraftResult", "article_name", "draft", "draft_file", "update_directory"]
 
 #: The annotation's file name in an article directory.
 ANNOTATION_FILE = "annotation.yaml"
@@ -49,7 +49,7 @@ def draft(text: str | bytes, *, source: str = "<text>") -> Annotation:
     Raises :class:`~kzar_ld.errors.ArticleError` naming ``source`` when the text is empty,
     binary, not UTF-8, over the size cap or has no recognisable body.
 
-    >>> draft("ASTANA – The Kazakh Senate hosted a round table.").events[0].kind.value
+    >>> draft("ASTANA. KAZINFORM The Kazakh Senate hosted a round table.").events[0].kind.value
     'forum'
     """
     from kzar_ld.draft.extract import extract_annotation
@@ -99,7 +99,7 @@ def draft_file(
     src = Path(path)
     read_article_text(src, max_bytes=max_bytes)  # size, binary, UTF-8, empty: the reader's errors
     data = src.read_bytes()
-    name = _article_name(src.stem)
+    name = article_name(src.stem)
     target = Path(out_dir) / name
     text_name = src.name if src.suffix == ".txt" else f"{name}.txt"
     existing = target / ANNOTATION_FILE
@@ -181,7 +181,12 @@ def _result(source: str, directory: Path, ann: Annotation, action: str) -> Draft
     return DraftResult(source, directory, ann, action, review_count(ann), doubtful)
 
 
-def _article_name(stem: str) -> str:
+def article_name(stem: str) -> str:
+    """The article directory name (and id) for a text file's stem: ASCII letters, digits, ``._-``.
+
+    >>> article_name("Kazinform 2023-08-24 (1)")
+    'Kazinform-2023-08-24-1'
+    """
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "article"
     return name[:200]
 

@@ -136,6 +136,7 @@ def unconfirmed_items(ann: Annotation) -> Iterator[Drafted]:
     >>> [p.id for p in unconfirmed_items(ann)]
     ['a']
     """
+
     def walk(value: Any) -> Iterator[Drafted]:
         if isinstance(value, Drafted) and not value.confirmed:
             yield value
