@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from kzar_ld.annotated import Article, Span, load_article
     from kzar_ld.annotation import Annotation, annotation_json_schema, load_annotation
     from kzar_ld.article import ArticleText, parse_article_text, read_article_text
+    from kzar_ld.diagnostics import InputWarning, WarningKind
     from kzar_ld.draft import draft
     from kzar_ld.errors import (
         AnnotationError,
@@ -72,6 +73,7 @@ _LAZY: dict[str, str] = {
     "HttpSettings": "kzar_ld.remote",
     "InputError": "kzar_ld.errors",
     "InputFormat": "kzar_ld.rdfio",
+    "InputWarning": "kzar_ld.diagnostics",
     "IriError": "kzar_ld.errors",
     "IriMinter": "kzar_ld.iris",
     "KzarError": "kzar_ld.errors",
@@ -91,6 +93,7 @@ _LAZY: dict[str, str] = {
     "ValidationReport": "kzar_ld.shacl",
     "ValidationResult": "kzar_ld.shacl",
     "VocabProblem": "kzar_ld.vocab",
+    "WarningKind": "kzar_ld.diagnostics",
     "annotation_json_schema": "kzar_ld.annotation",
     "build_graph": "kzar_ld.mapping",
     "bundled_queries": "kzar_ld.sparql",
@@ -150,6 +153,7 @@ __all__ = [
     "HttpSettings",
     "InputError",
     "InputFormat",
+    "InputWarning",
     "IriError",
     "IriMinter",
     "KzarError",
@@ -169,6 +173,7 @@ __all__ = [
     "ValidationReport",
     "ValidationResult",
     "VocabProblem",
+    "WarningKind",
     "__version__",
     "annotation_json_schema",
     "build_graph",

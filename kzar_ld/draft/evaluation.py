@@ -10,7 +10,8 @@ as a second person) costs a false positive; a gold entity left unmatched is a fa
   or the same id, or the two share a mention (the same words at the same place in the body);
   events: a shared mention or overlapping person attendees.
 
-Gold events marked ``implied`` (a series the text only implies) are not scored. Document fields
+Only reported events are scored; gold events marked ``implied`` (a series the text only
+implies) are left out too. Document fields
 (publisher, date, headline, ``based_on`` author, content location) score one point each.
 
 Example:
@@ -113,6 +114,11 @@ def _match(gold: Sequence[Any], draft: Sequence[Any], score: Callable[[Any, Any]
     return Counts(tp, len(draft) - tp, len(gold) - tp), mapping
 
 
+def _reported(e: Any) -> bool:
+    # Planned and background events are not asserted as having happened: only reported ones score.
+    return str(getattr(e, "status", "reported")) == "reported"
+
+
 def _names(e: Any) -> set[str]:
     return {e.name, *getattr(e, "alternate_names", ())}
 
@@ -173,7 +179,8 @@ def score_annotation(
         ids &= people
         return {mapping.get(i, "?" + i) for i in ids} if mapping is not None else ids
 
-    gold_events = [e for e in gold.events if e.implied is None]
+    gold_events = [e for e in gold.events if e.implied is None and _reported(e)]
+    draft_events = [e for e in draft.events if _reported(e)]
 
     def strict_event(g: Any, d: Any) -> float:
         ga, da = attendees(g, gold_people, None), attendees(d, draft_people, person_map)
@@ -189,8 +196,8 @@ def score_annotation(
             score += len(ga & da) / len(ga | da)
         return score if score >= 0.5 else 0.0
 
-    strict, _ = _match(gold_events, list(draft.events), strict_event)
-    lenient, _ = _match(gold_events, list(draft.events), lenient_event)
+    strict, _ = _match(gold_events, draft_events, strict_event)
+    lenient, _ = _match(gold_events, draft_events, lenient_event)
     out["events"] = {"strict": strict, "lenient": lenient}
 
     def fields(a: Annotation) -> dict[str, Any]:

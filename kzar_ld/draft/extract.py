@@ -46,6 +46,7 @@ from kzar_ld.annotation import (
     ArticleFacts,
     Event,
     EventKind,
+    EventStatus,
     Mention,
     Organization,
     OrganizationKind,
@@ -107,7 +108,6 @@ class Draft:
     annotation: Annotation
     confidence: dict[str, float]
     evidence: dict[str, str]
-    planned_events: tuple[Event, ...] = ()
 
 
 def extract_annotation(text: str, *, source: str) -> Annotation:
@@ -145,8 +145,9 @@ class _Drafter:
         self.sentences = _sentences(self.body)
         self.publisher_country: str | None = None
         self.order = 0
-        self.planned: list[Event] = []
         self.role_spans: list[tuple[int, int]] = []
+        self.span_evidence: dict[tuple[int, int], str] = {}
+        self._title_words = {t["words"].split()[-1] for t in g.lexicon["titles"]} | {"Minister", "Rector", "Mayor"}
 
     # --- bookkeeping -------------------------------------------------------------------------
 
@@ -208,15 +209,15 @@ class _Drafter:
         body = self.body
         self.article: dict[str, Any] = {}
         if self.text.headline is None:
-            lines = [ln for ln in body.split("\n") if ln.strip()]
-            for ln in lines[:3]:
-                stripped = ln.strip()
-                if len(stripped) < 160 and not stripped.endswith((".", ":")) and not _DATE_FORMS[0].fullmatch(stripped):
-                    self.article["headline"] = stripped
-                    break
-            else:
-                first = self.sentences[0][2] if self.sentences else body[:100]
-                self.article["headline"] = first[:110].strip()
+            # No headline in the text: the first sentence of the lead, cut at a word.
+            lead = self.text.lead_offset or self._lead_paragraph_start()
+            m = _DATELINE.match(body, lead)
+            if m and not self.text.lead_offset:
+                lead = m.end()
+            first = re.split(r"(?<=[.!?])\s", body[lead:].strip(), maxsplit=1)[0].rstrip(".")
+            if len(first) > 110:
+                first = first[:110].rsplit(" ", 1)[0].rstrip(",;:")
+            self.article["headline"] = first or body.strip()[:110]
         if self.text.date_published is None:
             head = body[:600]
             for form in _DATE_FORMS:
@@ -234,7 +235,13 @@ class _Drafter:
         self.dateline_span: tuple[int, int] | None = None
         lead = self._lead_paragraph_start()
         m = _DATELINE.match(body, lead)
-        if m and m.group("place").strip():
+        if self.text.agency and self.text.agency_span:
+            self._publisher_from(self.text.agency, self.text.agency_span, 0.95, "agency tag of the dateline")
+        if self.text.dateline:
+            at = body.find(self.text.dateline)
+            if at >= 0:
+                self.dateline_span = (at, at + len(self.text.dateline))
+        if self.publisher is None and m and m.group("place").strip():
             place = m.group("place").strip()
             self.dateline_span = (m.start("place"), m.start("place") + len(place))
             if m.group("agency"):
@@ -277,32 +284,43 @@ class _Drafter:
                 return
 
     def document_attribution(self) -> None:
+        """"Kazinform learned from the press service of the Kazakh MFA" → what the story is based on."""
         self.based_on: dict[str, Any] | None = None
+        cues = "|".join(re.escape(c) for c in sorted(self.lex["attribution_cues"], key=len, reverse=True))
+        after = re.compile(rf"\b(?:{cues})\s+(?:(?:a|the) (?:statement|report|information|press release|communiqué) (?:of|from|by) )?(?:the )?(?P<ps>press service of (?:the )?)?")
+        before = re.compile(r"['’]s press service\b|\bpress service\b")
         for sent_start, _, sent in self.sentences[:4]:
-            m = re.search(r"\b(?:learned|learnt|reports?|informs?|said|according to)\b[^.]*?\b(?:from|to|citing)?\s*(?:the )?"
-                          r"(?P<ps>press service of (?:the )?)?", sent)
-            if not m or not re.search(r"learn|according to|citing|press service", sent):
-                continue
-            tail_start = sent_start + m.end()
-            org_id = None
-            for s, e, id_ in sorted(self.claimed):
-                if s >= tail_start and s - tail_start <= 25 and self.items[id_].section == "organizations" and id_ != self.publisher:
-                    org_id = id_
+            orgs = [(s, e, i) for s, e, i in sorted(self.claimed)
+                    if sent_start <= s < sent_start + len(sent) and self.items[i].section == "organizations" and i != self.publisher]
+            found = None
+            for m in after.finditer(sent):
+                at = sent_start + m.end()
+                hit = next(((s, e, i) for s, e, i in orgs if at <= s <= at + 4), None)
+                if hit:
+                    found = (hit[2], bool(m.group("ps")), sent[m.start():m.end()] + self.body[hit[0]:hit[1]])
                     break
-            if org_id is None:
+            if found is None:
+                for m in before.finditer(sent):
+                    at = sent_start + m.start()
+                    hit = next(((s, e, i) for s, e, i in orgs if 0 <= at - e <= 5), None)
+                    if hit:
+                        found = (hit[2], True, self.body[hit[0]:sent_start + m.end()])
+                        break
+            if found is None:
                 continue
+            org_id, press, words = found
             org = self.items[org_id]
-            prefix = "Information from the press service of the " if m.group("ps") else "Information from the "
+            prefix = "Information from the press service of the " if press else "Information from the "
             self.based_on = {
                 "name": prefix + org.data["name"],
                 "author": org_id,
-                "derivation": f'"{sent[m.start():].split(",")[0].strip()[:140]}": the story names its source.',
+                "derivation": f'"{words.strip()}": the story names its source.',
             }
             return
 
     def document_end(self) -> None:
         # What the article is about: the first reported visit, else the first reported event.
-        events = [i for i in self.items.values() if i.section == "events"]
+        events = [i for i in self.items.values() if i.section == "events" and i.data.get("_status", "reported") == "reported"]
         visits = [e for e in events if e.data.get("_kind") == "visit"]
         primary = (visits or events or [None])[0]
         if primary is not None:
@@ -348,7 +366,9 @@ class _Drafter:
                     if form != name and form not in item.data.setdefault("_alt", []):
                         item.data["_alt"].append(form)
                     self.claim(m.start(), m.end(), slugify(name))
+        self.known_organizations()
         self.cities()
+        self.regions()
         # "the host country" is the country a reported visit goes to; "our country" the publisher's.
         if self.publisher_country:
             for m in re.finditer(r"\bour country\b", body):
@@ -390,6 +410,41 @@ class _Drafter:
                      evidence="GeoNames city, unambiguous in the article" if in_article else "GeoNames city, unique name")
             self.claim(start, end, cid)
 
+    def regions(self) -> None:
+        # "Turkistan region", "the region of Rosario": a region named after its centre.
+        body = self.body
+        for m in re.finditer(rf"(?<![\w-])(?:(?P<a>{_NAME_WORD}) (?P<w>region|oblast|province)|(?P<w2>region|province) of (?P<b>{_NAME_WORD}))(?![\w-])", body):
+            if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
+                continue
+            centre = m.group("a") or m.group("b")
+            if centre in self.g.demonyms or centre in ("The", "This", "Each"):
+                continue
+            name = m.group(0)
+            id_ = slugify(f"{centre} region")
+            data: dict[str, Any] = {"name": name, "kind": PlaceKind.ADMINISTRATIVE_AREA}
+            inner = self.entity_at(m.start("a") if m.group("a") else m.start("b"))
+            if inner and self.items[inner].data.get("_country"):
+                data["_country"] = self.items[inner].data["_country"]
+                data["_contains"] = inner
+            self.add("places", id_, data, (m.start(), m.end()), confidence=0.75, evidence="region named after its centre")
+            self.claim(m.start(), m.end(), id_)
+        heads = "|".join(re.escape(h) for h in self.lex["venue_heads"])
+        word = rf"(?:{_NAME_WORD})"
+        for m in re.finditer(rf"(?<![\w-])(?P<name>(?:{word} ){{1,4}}(?:{heads}))(?![\w-])", body):
+            words = m.group("name").split()
+            while words and words[0] in ("The", "A", "In", "At", "During", "Also"):
+                words.pop(0)
+            if len(words) < 2:
+                continue
+            name = " ".join(words)
+            start = m.end() - len(name)
+            if self.is_claimed(start, m.end()) and not self._only_places(start, m.end()):
+                continue
+            id_ = slugify(name)
+            self.add("places", id_, {"name": name, "kind": PlaceKind.PLACE}, (start, m.end()), confidence=0.7,
+                     evidence="capitalised name ending in a venue word")
+            self.claim(start, m.end(), id_)
+
     def _followed_by_person_name(self, end: int) -> bool:
         return bool(re.match(rf" {_NAME_WORD}\b", self.body[end:end + 40])) and bool(
             re.match(rf" (?:{_NAME_WORD} ){{0,1}}(?:said|stated|noted|met|emphasized|stressed|added)\b", self.body[end:end + 60])
@@ -401,10 +456,12 @@ class _Drafter:
 
     # --- organisations -----------------------------------------------------------------------
 
-    def organizations(self) -> None:
+    def known_organizations(self) -> None:
         body = self.body
-        for org in self.lex["known_organizations"]:
-            for name in sorted(org["names"], key=len, reverse=True):
+        forms = sorted(((name, org) for org in self.lex["known_organizations"] for name in org["names"]),
+                       key=lambda t: (-len(t[0]), t[0]))
+        for name, org in forms:
+            if True:
                 for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", body):
                     if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
                         continue
@@ -416,11 +473,88 @@ class _Drafter:
                     self.add("organizations", org["id"], data, (m.start(), m.end()), confidence=0.95,
                              evidence="known organisation")
                     self.claim(m.start(), m.end(), org["id"])
+
+    def organizations(self) -> None:
         self.ministries()
         self.missions()
         self.akimats()
         self.companies()
         self.generic_organizations()
+
+    def _trim_right(self, start: int, head_end: int, end: int) -> int:
+        """Where the words after an organisation's head word stop being its name.
+
+        They stop before a title ("... of Engineering and Mayor of Lima") and, when a title
+        precedes the organisation ("Rector of the University of Engineering Julio Salas"),
+        before the name of its holder: one word is kept after the last "of".
+        """
+        body = self.body
+        tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", body[head_end:end])]
+        cut = end
+        for i, (a, _, w) in enumerate(tokens):
+            if w in _NOT_NAME_WORDS or w in self._title_words:
+                prev = tokens[i - 1][2] if i else ""
+                cut = head_end + (tokens[i - 1][0] if prev in ("and", "of", "the", "for") and i else a) - 1
+                break
+        before = body[max(0, start - 60):start]
+        if re.search(r"\b(?:" + "|".join(re.escape(t) for t in sorted(self._title_words, key=len, reverse=True)) + r") (?:of|at) (?:the )?$", before):
+            rest = body[head_end:cut]
+            m = re.search(rf"^(.* (?:of|for|on)(?: the)? [^ ]+)((?: {_NAME_WORD}){{2,4}})$", rest)
+            if m:
+                cut = head_end + len(m.group(1))
+        return max(cut, head_end)
+
+    def _unplace(self, start: int, end: int, *, first_word_only: bool) -> None:
+        """Drop place mentions that are words of a name ("Astana International Forum")."""
+        for s, e, id_ in list(self.claimed):
+            item = self.items[id_]
+            if item.section != "places" or not (start <= s and e <= end):
+                continue
+            if first_word_only and s != start:
+                continue
+            self.claimed.remove((s, e, id_))
+            if (s, e) in item.spans:
+                item.spans.remove((s, e))
+            if not item.spans and item.data.get("kind") != PlaceKind.COUNTRY:
+                del self.items[id_]
+
+    def org_anaphora(self) -> None:
+        body = self.body
+        orgs = [i for i in self.items.values() if i.section == "organizations"]
+        # "the Senate", "the Council": the last organisation before whose name has the word.
+        heads = "|".join(re.escape(h) for h in sorted(self.lex["org_heads"], key=len, reverse=True))
+        for m in re.finditer(rf"\b(?:the|The) (?P<h>{heads}|Government)(?![\w-])(?! of\b)", body):
+            s, e = m.start("h"), m.end("h")
+            if self.is_claimed(s, e):
+                continue
+            head = m.group("h")
+            if head == "Government" and self.publisher_country:
+                c = self.g.countries[self.publisher_country]
+                id_ = f"government-of-{c.id}"
+                self.add("organizations", id_, {"name": f"Government of {c.name}", "kind": OrganizationKind.GOVERNMENT,
+                                               "_country": c.code}, (s, e), confidence=0.6,
+                         evidence='"the Government" in a story of a national medium')
+                self.claim(s, e, id_)
+                continue
+            best = None
+            for o in orgs:
+                first = min((sp[0] for sp in o.spans), default=None)
+                if first is not None and first < s and re.search(rf"\b{re.escape(head)}\b", o.data["name"]):
+                    if best is None or first > best[0]:
+                        best = (first, o)
+            if best:
+                best[1].spans.append((s, e))
+                self.claim(s, e, best[1].id)
+        # "The Argentine delegation": a group, never a place.
+        demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
+        for m in re.finditer(rf"(?<![\w-])(?P<d>{demonym_alt}) delegation\b", body):
+            if self.is_claimed(m.start(), m.end()):
+                continue
+            id_ = slugify(m.group(0))
+            self.add("organizations", id_, {"name": m.group(0), "kind": OrganizationKind.GROUP,
+                                            "_country": self.g.demonyms[m.group("d")]},
+                     (m.start(), m.end()), confidence=0.8, evidence="demonym + delegation")
+            self.claim(m.start(), m.end(), id_)
 
     def _only_places(self, start: int, end: int) -> bool:
         return all(self.items[i].section == "places" for s, e, i in self.claimed if s < end and start < e)
@@ -466,11 +600,30 @@ class _Drafter:
                 item.data["_alt"].append(written)
         return id_
 
+    def portfolio_pattern(self) -> str:
+        pf = "|".join(re.escape(p) for p in sorted(self.lex["portfolios"], key=len, reverse=True))
+        return rf"(?:{pf})(?:(?:,| and) (?:{pf}))*"
+
+    def ministry_for(self, portfolio: str) -> tuple[str, str]:
+        """The id stem and the name of the ministry of a portfolio."""
+        name = f"Ministry of {portfolio}"
+        if re.match(r"Foreign|External Relations", portfolio):
+            return "mfa", name
+        first = re.split(r",| and ", portfolio)[0]
+        return slugify(f"ministry of {first}"), name
+
     def ministries(self) -> None:
         body = self.body
-        for spec in self.lex["ministries"]:
-            for form in sorted(spec["forms"], key=len, reverse=True):
-                for m in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", body):
+        pf = self.portfolio_pattern()
+        pattern = re.compile(rf"(?<![\w-])(?:Ministry of (?P<pf>{pf})|(?P<mfa>Foreign Ministry|Foreign Affairs Ministry|MFA))(?![\w-])")
+        for m in pattern.finditer(body):
+            if m.group("pf"):
+                stem, mname = self.ministry_for(m.group("pf"))
+            else:
+                stem, mname = "mfa", "Ministry of Foreign Affairs"
+            spec = {"stem": stem, "name": mname}
+            if True:
+                if True:
                     start, end = m.start(), m.end()
                     if self.is_claimed(start, end):
                         continue
@@ -479,8 +632,6 @@ class _Drafter:
                     if code is None:
                         code, q_start = self._country_before(start)
                     why = "ministry named with its country" if code else "unqualified ministry: the publisher's country"
-                    if code is None and form == "MFA" and not re.search(r"\bthe\s*$", body[max(0, start - 5):start]):
-                        pass
                     conf = 0.9 if code else 0.6
                     span = (q_start, q_end)
                     self.ministry(spec["stem"], spec["name"], code, span, confidence=conf, evidence=why)
@@ -517,7 +668,10 @@ class _Drafter:
             if written.startswith(("the ", "The ")):
                 written = written[4:]
             name = written if re.match(r"[A-Z]", written) else f"{label} of {c.name}" + (f" in {loc_name}" if loc_name else "")
-            id_ = slugify(f"{label} of {c.name}" + (f" in {loc_name}" if loc_name else ""))
+            host_name = loc_name
+            if loc_id and self.items[loc_id].data.get("_country") and label == "Embassy":
+                host_name = self.g.countries[self.items[loc_id].data["_country"]].name
+            id_ = slugify(f"{label} of {c.name}" + (f" in {host_name}" if host_name else ""))
             kind = OrganizationKind.HONORARY_CONSULATE if label == "Honorary Consulate" else OrganizationKind.GOVERNMENT
             data: dict[str, Any] = {"name": name, "kind": kind, "_country": code}
             if loc_id:
@@ -558,7 +712,7 @@ class _Drafter:
             self.claim(m.start(), m.end(), id_)
         suffixes = "|".join(re.escape(s) for s in self.lex["company_suffixes"])
         for m in re.finditer(rf"(?<![\w-])((?:{_NAME_WORD}|[A-Z]{{2,}})(?: (?:{_NAME_WORD}|[A-Z]{{2,}})){{0,3}}) (?:{suffixes})(?![\w])", body):
-            if self.is_claimed(m.start(), m.end()):
+            if self.is_claimed(m.start(), m.end()) and not self._only_places(m.start(), m.end()):
                 continue
             id_ = slugify(m.group(1))
             self.add("organizations", id_, {"name": m.group(0), "kind": OrganizationKind.CORPORATION}, (m.start(), m.end()),
@@ -573,17 +727,38 @@ class _Drafter:
         stop_left = {"The", "A", "An", "In", "On", "At", "During", "Also", "And", "With", "By", "Of", "For", "To", "From"} | titles
         word = rf"(?:{_NAME_WORD}|[A-Z]{{2,}})"
         pattern = re.compile(
-            rf"(?<![\w-])(?P<left>(?:{word} ){{0,4}})(?P<head>{head_alt})(?![\w-])"
-            rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?: (?:and|of|of the|for|on) {word}){{0,4}})?)"
+            rf"(?<![\w-])(?P<left>(?:{word} (?:and {word} )?){{0,4}})(?P<head>{head_alt})(?![\w-])"
+            rf"(?P<right>(?: (?:of|for|on) (?:the )?{word}(?:(?: | and | of | of the | for | on ){word}){{0,5}})?)"
+            r"(?P<quoted>(?: [\"“«][^\"”»\n]{2,40}[\"”»])?)"
         )
-        for m in pattern.finditer(body):
+        pos = 0
+        while (m := pattern.search(body, pos)) is not None:
+            pos = m.end("head")
             left_words = m.group("left").split()
-            while left_words and left_words[0] in stop_left:
-                left_words.pop(0)
+            # Keep the words right before the head, back to a stop word or another organisation.
+            keep: list[str] = []
+            at = m.start("head")
+            for w in reversed(left_words):
+                at -= len(w) + 1
+                if w in stop_left or (self.is_claimed(at, at + len(w)) and not self._only_places(at, at + len(w))):
+                    break
+                keep.insert(0, w)
+            while keep and keep[0] == "and":
+                keep.pop(0)
+            left_words = keep
             if left_words and left_words[0] in self.g.country_names and len(left_words) == 1 and m.group("head") in ("Embassy", "Consulate"):
                 continue
             start = m.start("head") - sum(len(w) + 1 for w in left_words)
             end = m.end("right") if m.group("right") else m.end("head")
+            if m.group("right"):
+                end = self._trim_right(start, m.end("head"), end)
+            for ps, pe, pid in sorted(self.claimed):
+                if m.end("head") < ps < end and self.items[pid].section == "places":
+                    end = pe  # "University of Mexico Leonardo ...": the name ends with the place
+                    break
+            else:
+                if m.group("quoted"):
+                    end = m.end("quoted")
             # "in Rosario" after the head: a located organisation.
             loc_id = None
             lm = re.match(r" in (?:the )?", body[end:end + 8])
@@ -605,8 +780,11 @@ class _Drafter:
             for code_m in self.g.country_pattern.finditer(name):
                 data.setdefault("_country", self.g.country_names[code_m.group(1)])
             id_ = slugify(name)
+            pos = end
+            self._unplace(start, end, first_word_only=not m.group("quoted"))
             self.add("organizations", id_, data, (start, end), confidence=0.7, evidence=f"capitalised name ending in {m.group('head')!r}")
             self.claim(start, end, id_)
+        self.org_anaphora()
         # Nesting: "Department of X of the Ministry of Y" → the department's parent is the ministry.
         spans = sorted((s, e, i) for s, e, i in self.claimed if self.items[i].section == "organizations")
         for (s1, e1, i1), (s2, e2, i2) in zip(spans, spans[1:]):
@@ -622,8 +800,12 @@ class _Drafter:
         title_alt = "|".join(re.escape(t) for t in titles)
         demonym_alt = "|".join(re.escape(d) for d in sorted(self.g.demonyms, key=len, reverse=True))
         hon_alt = "|".join(re.escape(h) for h in sorted(self.lex["honorifics"], key=len, reverse=True))
-        qual = rf"(?: (?:of|to|in|for|at|on|with) (?:the )?(?:[a-z-]+ ){{0,2}}?[«“]?{_ENT}[»”]?)"
-        one_role = rf"(?:(?:former|Acting|acting|newly appointed) )?(?:(?:{demonym_alt}|{_ENT}['’]s) )?(?:{title_alt})(?![\w-]){qual}*"
+        ent = rf"[«“]?{_ENT}[»”]?"
+        qual = (rf"(?: (?:of|to|in|for|at|on|with) (?:the )?(?:[a-z-]+ ){{0,2}}?{ent}(?:(?:,| and) {ent})*"
+                rf"| for (?:{_NAME_WORD} ){{0,2}}{_NAME_WORD}(?= of | in |, | §))")
+        ptitle = rf"(?:Minister|Secretary|Undersecretary|Under-Secretary|Deputy Minister|Vice Minister|Vice-Minister) (?:of|for) {self.portfolio_pattern()}"
+        mods = r"(?:(?:First|Deputy|Vice|Acting|Executive|Senior|Chief) )*"
+        one_role = rf"(?:(?:former|Acting|acting|newly appointed) )?(?:(?:{demonym_alt}|{_ENT}['’]s) )?{mods}(?:{ptitle}|{title_alt})(?![\w-]){qual}*"
         joiner = r"(?:,? and (?:the )?|,? (?:–|—|-) (?:the )?|, (?:the )?)"
         before = re.compile(rf"(?P<roles>{one_role}(?:{joiner}{one_role})*),? (?P<name>{_NAME})(?![\w-])")
         after = re.compile(rf"(?P<name>{_NAME}), (?:the )?(?P<roles>{one_role}(?:{joiner}{one_role})*)(?=[,.;:)]| (?:–|—|said|stated|noted|met|who|and|has|had|was|is|will)\b)")
@@ -684,14 +866,20 @@ class _Drafter:
         status = RoleStatus.FORMER if phrase.startswith("former ") else RoleStatus.CURRENT
         spec = None
         t_start = 0
-        for t in titles:
+        pm = re.search(rf"(?:(?:First|Deputy|Vice|Acting) )*(?:Minister|Secretary|Undersecretary|Under-Secretary|Deputy Minister|Vice Minister|Vice-Minister) (?:of|for) (?P<pf>{self.portfolio_pattern()})", phrase)
+        if pm:
+            spec, t_start = {"words": pm.group(0), "org": "ministry", "national": True, "_pf": pm.group("pf")}, pm.start()
+        for t in titles if spec is None else ():
             at = re.search(rf"(?<![\w-]){re.escape(t['words'])}(?![\w-])", phrase)
             if at and (spec is None or at.start() < t_start):
                 spec, t_start = t, at.start()
         if spec is None:
             return
         title = spec["words"]
-        title_end = t_start + len(title)
+        mm = re.match(r"((?:(?:First|Deputy|Vice|Acting|Executive|Senior|Chief) )+)$", phrase[:t_start].split("former ")[-1][-40:]) if t_start else None
+        if mm and not spec.get("_pf"):
+            title = mm.group(1) + title
+            t_start -= len(mm.group(1))
         lead = phrase[:t_start]
         code = None
         dm = self.g.demonym_pattern.search(lead)
@@ -722,6 +910,9 @@ class _Drafter:
         if org_q:
             org_id = org_q
             code = code or self.items[org_q].data.get("_country")
+        elif kind == "ministry" and code:
+            stem, mname = self.ministry_for(spec["_pf"])
+            org_id = self.ministry(stem, mname, code, None, confidence=0.8, evidence=f"the office {title!r} of a country")
         elif kind == "mfa" and code:
             org_id = self.ministry("mfa", "Ministry of Foreign Affairs", code, None, confidence=0.8,
                                    evidence=f"the office {title!r} of a country")
@@ -785,6 +976,8 @@ class _Drafter:
                 or (m.group("h") and _close(p.data["family_name"].split()[-1], fam)))]
             if len(match) == 1 and (m.group("h") or fam == match[0].data["family_name"].split()[-1]):
                 match[0].spans.append((s, e))
+                same = fam == match[0].data["family_name"].split()[-1]
+                self.span_evidence[(s, e)] = "co-reference: " + ("the family name" if same else "the family name with a one-letter typo")
                 taken.append((s, e))
         # "the Ambassador", "the Kazakh diplomat": the last person before whose office fits.
         nouns = self.lex["coref_nouns"]
@@ -812,18 +1005,25 @@ class _Drafter:
             if best:
                 best[1].spans.append((s, e))
                 taken.append((s, e))
+                self.span_evidence[(s, e)] = f"co-reference: the last person before with an office of {m.group('noun')!r}"
         # A sentence that opens with "He"/"She": the first person of the nearest sentence before with one.
         pron = "|".join(re.escape(p) for p in self.lex["pronouns"] if p in ("He", "She"))
         for i, (s0, _, sent) in enumerate(self.sentences):
             m = re.match(rf"(?:{pron})\b", sent)
-            if not m:
-                continue
+            if m is None:
+                # "During the visit, he held meetings": a pronoun opening a clause after a phrase.
+                m2 = re.match(rf"[^,.;]{{3,60}}, ({pron.lower()})\b", sent)
+                if m2 is None:
+                    continue
+                s0, m = s0 + m2.start(1), re.match(r"\w+", sent[m2.start(1):])
+                assert m is not None
             for j in range(i - 1, -1, -1):
                 ps, pe, _ = self.sentences[j]
                 firsts = sorted((min((sp for sp in p.spans if ps <= sp[0] < pe), default=None), p.id) for p in people
                                 if any(ps <= sp[0] < pe for sp in p.spans))
                 if firsts:
                     self.items[firsts[0][1]].spans.append((s0, s0 + m.end()))
+                    self.span_evidence[(s0, s0 + m.end())] = "pronoun: the first person of the sentence before"
                     break
 
     def people_in(self, start: int, end: int) -> list[str]:
@@ -850,6 +1050,8 @@ class _Drafter:
         adjs = "|".join(re.escape(a) for a in sorted(self.lex["event_adjectives"], key=len, reverse=True))
         trig = re.compile(rf"(?<![\w-])(?:(?P<det>[Tt]he|[Aa]n?|[Tt]his|[Hh]is|[Hh]er|[Tt]heir) )?(?P<adj>(?:(?:{adjs}|\d+(?:st|nd|rd|th)) ){{0,3}})(?P<t>{alt}|[Ee]vent)(?P<pl>s)?(?![\w-])")
         ordinal = re.compile(r"\b(?P<n>\d+)(?:st|nd|rd|th) anniversary of (?:the )?[^,.;]+")
+        gatherings = "|".join(re.escape(w) for w in self.lex["named_event_heads"])
+        named = re.compile(rf"(?<![\w-])(?:(?:{_NAME_WORD}|[A-Z]{{2,}})(?:-{_NAME_WORD})? ){{1,5}}(?:{gatherings})(?![\w-])")
         visit: _Item | None = None
         last: _Item | None = None
         main: _Item | None = None  # the first event of the last sentence that told of new ones
@@ -863,6 +1065,26 @@ class _Drafter:
                 status = "background"
             people = self.people_in(s0, s1)
             in_sentence: list[_Item] = []
+            # A named gathering: "The fifth Kazakh-Uzbek Interregional Forum".
+            for m in named.finditer(sent):
+                words = m.group(0).split(" ")
+                while words and words[0] in ("The", "A", "An", "In", "At", "During", "On"):
+                    words.pop(0)
+                name = " ".join(words)
+                if len(words) < 2:
+                    continue
+                start = s0 + m.end() - len(name)
+                ordm = re.search(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) $", sent[:m.end() - len(name)])
+                item = self._new_event("forum", name.lower(), counter, (start, s0 + m.end()), people, sent, s0)
+                item.data["name"] = (ordm.group(1).capitalize() + " " if ordm else "") + name
+                if ordm:
+                    item.data["ordinal"] = _ORDINALS.get(ordm.group(1).lower()) or int(re.sub(r"\D", "", ordm.group(1)))
+                if status != "reported":
+                    item.data["_status"] = status
+                    item.confidence = 0.5
+                    continue
+                in_sentence.append(item)
+                last = item
             for m in trig.finditer(sent):
                 word_l = (m.group("adj") + m.group("t")).lower()
                 if m.group("t").lower() not in kind_of and m.group("t").lower() != "event":
@@ -877,12 +1099,14 @@ class _Drafter:
                 phrase_start = s0 + m.start("adj") if adj else start
                 phrase_end = s0 + m.end()
                 det = (m.group("det") or "").lower()
-                if kind == "meeting" and word_l.startswith("met") and not people:
+                if t_l in ("met", "met with", "received", "hosted") and len(people) < 2:
                     continue
                 if status != "reported":
-                    if kind != "event":
-                        self.planned.append(Event(id=f"planned-{len(self.planned) + 1}", name=sent.strip()[:120],
-                                                  kind=_event_kind(kind, word_l)))
+                    if t_l != "event" and not (det in ("the", "this") and kind != "visit"):
+                        item = self._new_event(kind, word_l, counter, (phrase_start, phrase_end), people, sent, s0)
+                        item.data["_status"] = status
+                        item.confidence = 0.5
+                        item.evidence += f"; {status}: a marker of " + ("the future" if status == "planned" else "the past before the story")
                     continue
                 anaphor = det in ("the", "this") and not re.match(r" (?:of|with|between|on) ", sent[m.end():m.end() + 9])
                 if kind == "visit" and visit is not None:
@@ -930,11 +1154,23 @@ class _Drafter:
             # "The delegation was headed by X": X takes part in the last event.
             if not in_sentence and last is not None and re.search(r"\bdelegation\b", sent) and people:
                 self._attend(last, people)
+        # "the sides signed": an event with no named participant has those of the event before.
+        prev: _Item | None = None
+        for item in sorted((i for i in self.items.values() if i.section == "events"), key=lambda i: i.order):
+            if item.data.get("_status", "reported") != "reported" or "_attendees" not in item.data:
+                continue
+            if not item.data["_attendees"] and prev is not None and re.search(
+                r"\b(?:the sides|the parties|both sides|the heads of|the ministers|the two)\b", item.data.get("_sent", "")
+            ):
+                item.data["_attendees"] = list(prev.data["_attendees"])
+                item.evidence += "; participants of the event before (the sides)"
+            prev = item
         # Sub-events: the reported meetings, talks and ceremonies after a reported visit.
         if visit is not None:
             visitor = visit.data.get("_attendees", [])
             for item in list(self.items.values()):
-                if item.section == "events" and item is not visit and item.data["_kind"] in ("meeting", "talks", "ceremony", "signing", "forum") and item.order > visit.order:
+                if (item.section == "events" and item is not visit and item.data.get("_status", "reported") == "reported"
+                        and item.data["_kind"] in ("meeting", "talks", "ceremony", "signing", "forum") and item.order > visit.order):
                     item.data["_super"] = visit.id
                     for v in visitor:
                         if v not in item.data["_attendees"]:
@@ -949,7 +1185,7 @@ class _Drafter:
                    attendees: list[str], sent: str, s0: int) -> _Item:
         loc = self._location(sent, s0, span[1] - s0, kind)
         counter["n"] = counter.get("n", 0) + 1
-        data: dict[str, Any] = {"_kind": kind, "_word": word, "_attendees": list(attendees), "_span": span}
+        data: dict[str, Any] = {"_kind": kind, "_word": word, "_attendees": list(attendees), "_span": span, "_sent": sent}
         if loc:
             data["_location"] = loc
         conf = 0.8 if attendees else 0.55
@@ -969,8 +1205,12 @@ class _Drafter:
             name = f"{written} of {names[0]}" if names else written
             if loc:
                 name += f" to {self.items[loc].data['name']}"
-        elif kind in ("meeting", "talks") and len(names) >= 2:
-            label = written if kind == "talks" else "Meeting"
+        elif "credential" in d["_word"]:
+            name = "Presentation of credentials" + (f" by {names[0]}" if names else "") + (f" to {names[1]}" if len(names) > 1 else "")
+        elif kind == "meeting":
+            name = "Meeting" + (f" of {names[0]}" if names else "") + (f" with {' and '.join(names[1:])}" if len(names) > 1 else "")
+        elif kind == "talks" and len(names) >= 2:
+            label = written
             name = f"{label} of {names[0]} with {' and '.join(names[1:])}"
         elif kind in ("ceremony", "forum", "signing"):
             tail = re.match(r" (?:of|on) ((?:the )?[^,.;]{3,80}?)(?= and | in | on |[,.;]|$)", self.body[end:end + 90])
@@ -998,13 +1238,15 @@ class _Drafter:
 
     # --- the annotation ----------------------------------------------------------------------
 
-    def mention(self, span: tuple[int, int]) -> Mention | str:
+    def mention(self, span: tuple[int, int]) -> Mention:
         quote = self.body[span[0]:span[1]]
         n, pos = 0, self.body.find(quote)
         while 0 <= pos <= span[0]:
             n += 1
             pos = self.body.find(quote, pos + 1)
-        return quote if n == 1 else Mention(quote=quote, occurrence=n)
+        why = self.span_evidence.get(span, "the words found by the item's rule")
+        conf = 0.6 if why.startswith(("pronoun", "co-reference")) else 0.9
+        return Mention(quote=quote, occurrence=n, confidence=conf, evidence=why, confirmed=False)
 
     def mentions(self, spans: list[tuple[int, int]]) -> tuple[Mention | str, ...]:
         seen, out = set(), []
@@ -1049,8 +1291,9 @@ class _Drafter:
                     while rid in used:
                         rid += "-2"
                     used.add(rid)
-                    roles.append(Role(id=rid, name=r["name"], organization=r["org"], status=r["status"],
-                                      mentions=self.mentions([r["span"]])))
+                    roles.append(_model(Role, dict(id=rid, name=r["name"], organization=r["org"], status=r["status"],
+                                                   mentions=self.mentions([r["span"]])), None, confidence=0.8,
+                                        evidence=f"title {r['name']!r} in the role phrase {r['title']!r}"))
                 desc = ", ".join(r["title"] for r in d.get("_roles", [])) or None
                 nat = d.get("_nationality")
                 people.append(_model(Person, dict(
@@ -1085,50 +1328,47 @@ class _Drafter:
                     id=rename.get(item.id, item.id), kind=_event_kind(d["_kind"], d.get("_word", "")), name=self.event_name(item),
                     location=d.get("_location"), attendees=tuple(dict.fromkeys(d.get("_attendees", []))),
                     super_events=(rename[d["_super"]],) if d.get("_super") else (), ordinal=d.get("ordinal"),
-                    ended=d.get("_kind") != "event" or d.get("ordinal") is None,
+                    status=EventStatus(d.get("_status", "reported")),
+                    ended=d.get("_status", "reported") == "reported" and (d.get("_kind") != "event" or d.get("ordinal") is None),
                     mentions=self.mentions(item.spans)), item))
         facts: dict[str, Any] = {"publisher": self.publisher, "authors": (self.publisher,), **self.article}
         if self.based_on:
-            facts["based_on"] = SourceInfo(**self.based_on)
+            facts["based_on"] = _model(SourceInfo, dict(self.based_on), None, confidence=0.8,
+                                       evidence="attribution phrase in the lead")
         ann = Annotation(article=ArticleFacts(**facts), people=tuple(people), organizations=tuple(orgs),
                          places=tuple(places), events=tuple(events))
-        return Draft(annotation=ann, confidence=conf, evidence=why, planned_events=tuple(self.planned))
+        return Draft(annotation=ann, confidence=conf, evidence=why)
 
 
-def _model(cls: type[Any], data: dict[str, Any], item: _Item) -> Any:
-    # The confidence and the evidence go into the model when it has the fields for them.
-    fields = cls.model_fields
-    if "confidence" in fields:
-        data["confidence"] = round(item.confidence, 2)
-    if "evidence" in fields:
-        data["evidence"] = item.evidence
-    return cls(**{k: v for k, v in data.items() if v is not None or k in ("nationality",) and False})
+def _model(cls: type[Any], data: dict[str, Any], item: _Item | None, *, confidence: float | None = None,
+           evidence: str | None = None) -> Any:
+    # Every drafted item is unconfirmed, with how sure the drafter is and the rule that found it.
+    data["confidence"] = round(item.confidence if item else confidence or 0.5, 2)
+    data["evidence"] = item.evidence if item else evidence
+    data["confirmed"] = False
+    return cls(**{k: v for k, v in data.items() if v is not None})
 
 
 def _event_kind(kind: str, word: str) -> EventKind:
-    if kind == "visit":
-        if "working" in word:
-            return EventKind.WORKING_VISIT
-        if "official" in word or "state" in word:
-            return EventKind.DIPLOMATIC_VISIT
+    if kind == "visit" and "working" in word:
+        return EventKind.WORKING_VISIT
     if kind == "talks" and "consultations" in word:
         return EventKind.POLITICAL_CONSULTATIONS
-    try:
-        return EventKind(kind)
-    except ValueError:
-        return EventKind.DIPLOMATIC_VISIT if kind == "visit" else EventKind.EVENT
+    return EventKind(kind) if kind in EventKind.__members__.values() else EventKind.EVENT
 
 
 def _sentences(body: str) -> list[tuple[int, int, str]]:
     out = []
     start = 0
-    for m in _SENTENCE_END.finditer(body):
-        end = m.end()
-        if body[start:end].strip():
+    ends = [m.end() for m in _SENTENCE_END.finditer(body)]
+    if not ends or ends[-1] < len(body):
+        ends.append(len(body))
+    for end in ends:
+        while start < end and body[start].isspace():
+            start += 1  # a sentence starts at its first word
+        if start < end:
             out.append((start, end, body[start:end]))
         start = end
-    if body[start:].strip():
-        out.append((start, len(body), body[start:]))
     return out
 
 
@@ -1136,9 +1376,21 @@ def _title(word: str) -> str:
     return "-".join(" ".join(w.capitalize() for w in part.split(" ")) for part in word.split("-"))
 
 
+_ORDINALS = {w: i for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=1)}
+
+_NOT_NAME_WORDS = {
+    "Minister", "Ministry", "Ambassador", "President", "Secretary", "Deputy", "Prime", "Consul", "Director",
+    "Chairman", "Head", "Akim", "Senator", "Speaker", "Foreign", "Embassy", "Affairs", "Government", "Council",
+    "Republic", "General", "Vice", "First", "Office", "Department", "Parliament", "Senate", "Assembly",
+}
+
+
 def _trim_name(name: str, lex: Any) -> str | None:
     stop = {"The", "In", "On", "At", "During", "Also", "And", "He", "She", "They", "It", "This", "As", "Kazakhstan"}
     words = name.split()
+    if any(w in _NOT_NAME_WORDS for w in words):
+        return None
     while words and words[-1] in stop:
         words.pop()
     if len(words) < 2 or words[0] in stop:
