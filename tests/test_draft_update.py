@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from kzar_ld.annotation import (
     Annotation,
     ArticleFacts,
@@ -142,3 +146,54 @@ def test_references_cover_roles_and_article_facts() -> None:
     assert references(person) == {"kz", "mfa"}
     facts = FACTS.model_copy(update={"about": ("e",), "based_on": SourceInfo(name="S", author="mfa")})
     assert references(facts) == {"kazinform", "e", "mfa"}
+
+
+def test_a_fresh_id_that_a_confirmed_item_of_any_section_uses_is_not_proposed_again() -> None:
+    previous = Annotation(article=FACTS, places=(Place(id="astana", name="Astana"),))
+    fresh = Annotation(
+        article=FACTS,
+        events=(Event(id="astana", name="Astana forum", confirmed=False),),  # would duplicate the id
+        organizations=(Organization(id="Astana", name="Astana club", confirmed=False),),  # another section
+    )
+    merged = merge_drafts(previous, fresh)
+    assert merged.events == ()
+    assert [o.id for o in merged.organizations] == ["Astana"]
+
+
+DEVELOPMENT = sorted(Path("tests/data/draft").glob("*/article.txt"))
+
+
+@pytest.mark.parametrize("text_file", DEVELOPMENT, ids=lambda p: p.parent.name)
+def test_re_drafting_a_partly_confirmed_development_article_loads_and_keeps_the_confirmed(text_file: Path) -> None:
+    from kzar_ld.annotated import resolve
+    from kzar_ld.annotation import parse_annotation
+    from kzar_ld.article import parse_article_text
+    from kzar_ld.draft import draft
+    from kzar_ld.draft.writer import dump_annotation
+
+    data = text_file.read_bytes()
+    first = draft(data, source=str(text_file))
+    sections = ("people", "organizations", "places", "events")
+    # The editor confirms every other entity of each section, renaming the people they confirm.
+    update: dict[str, tuple[object, ...]] = {}
+    for section in sections:
+        items = []
+        for n, item in enumerate(getattr(first, section)):
+            if n % 2 == 0:
+                changes: dict[str, object] = {"confirmed": True}
+                if section == "people":
+                    changes["description"] = "checked by the desk"
+                item = item.model_copy(update=changes)
+            items.append(item)
+        update[section] = tuple(items)
+    edited = first.model_copy(update=update)
+    merged = merge_drafts(edited, draft(data, source=str(text_file)))
+    for section in sections:
+        confirmed = [i for i in getattr(edited, section) if i.confirmed]
+        kept = [i for i in getattr(merged, section) if i.confirmed]
+        assert [i.id for i in kept] == [i.id for i in confirmed]
+        for before, after in zip(confirmed, kept, strict=True):
+            assert after.model_dump(exclude={"mentions", "roles"}) == before.model_dump(exclude={"mentions", "roles"})
+    parsed, where = parse_annotation(dump_annotation(merged))
+    resolve(parsed, where, parse_article_text(data, source=str(text_file)))
+    assert merge_drafts(merged, draft(data, source=str(text_file))) == merged

@@ -98,9 +98,9 @@ def merge_drafts(previous: Annotation, fresh: Annotation) -> Annotation:
         kept[section] = confirmed
 
     confirmed_ids = {item.id for section in _SECTIONS for item in kept[section]}
-    slugs = {_key(i) for i in confirmed_ids}
     rename = _Renamer(renamed)
     for section in _SECTIONS:
+        slugs = {_key(item.id) for item in kept[section]}  # ids that would make the same IRI
         fresh_by_id = {item.id: item for item in getattr(fresh, section)}
         merged = []
         for item in kept[section]:
@@ -292,7 +292,7 @@ class _Dangling(_Rewriter):
         if isinstance(item, Person):
             # A role whose organisation is gone cannot stay: its organisation is required.
             roles = tuple(r for r in item.roles if self.fn(r.organization) is not None)
-            item = item.model_copy(update={"roles": roles})  # type: ignore[assignment]
+            item = item.model_copy(update={"roles": roles})
         if isinstance(item, Role | Relation):
             return item  # required links; the loader names any that is still missing
         return super().item(item)
