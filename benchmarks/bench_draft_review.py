@@ -9,8 +9,9 @@ For each article of the development set (``tests/data/draft/``) and the first ex
 per article and in milliseconds (the median over the rounds): the extractor alone; ``draft``
 (the extractor plus marking every item unconfirmed); writing the YAML; resolving every id and
 mention against the text (``check``: what ``draft_file`` does before writing, on the model;
-``load``: the same from the written YAML, as ``kzar-ld build`` reads it); the ``--update`` merge of a fresh draft into one with half of each section confirmed; building the
-graph; and ``count_unconfirmed`` on it. The last line is the whole pipeline's mean per article,
+``load``: the same from the written YAML, as ``kzar-ld build`` reads it); the ``--update``
+merge of a fresh draft into one with half of each section confirmed; building the graph; and
+``count_unconfirmed`` on it. The last line is the whole pipeline's mean per article,
 and the ratio of the work around the extractor to the extractor itself.
 """
 
