@@ -224,3 +224,23 @@ def test_import_and_other_commands_do_not_load_the_drafter() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_draft_that_would_not_load_is_refused_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kzar_ld.draft.extract as extract
+    from kzar_ld.annotation import Annotation, ArticleFacts, Organization
+
+    def broken(text: str, *, source: str) -> Annotation:
+        org = Organization(id="kazinform", name="Kazinform", mentions=("words that are not in the text",))
+        return Annotation(article=ArticleFacts(publisher="kazinform"), organizations=(org,))
+
+    monkeypatch.setattr(extract, "extract_annotation", broken)
+    out = tmp_path / "out"
+    out.mkdir()
+    code, _, stderr = run(FIRST, "-o", out)
+    assert code == 2
+    assert len(stderr.splitlines()) == 1
+    assert "the draft does not load" in stderr and "not found in the article body" in stderr
+    assert list(out.iterdir()) == []
