@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kzar_ld.annotation import Annotation, annotation_json_schema, load_annotation
     from kzar_ld.article import ArticleText, parse_article_text, read_article_text
     from kzar_ld.diagnostics import InputWarning, WarningKind
+    from kzar_ld.draft import draft
     from kzar_ld.errors import (
         AnnotationError,
         ArticleError,
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
         UnsafeInputError,
     )
     from kzar_ld.iris import DEFAULT_BASE, IriMinter, slugify
-    from kzar_ld.mapping import build_graph
+    from kzar_ld.mapping import build_graph, count_unconfirmed
     from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
     from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
     from kzar_ld.remote import HttpSettings
@@ -98,6 +99,8 @@ _LAZY: dict[str, str] = {
     "bundled_queries": "kzar_ld.sparql",
     "bundled_query": "kzar_ld.sparql",
     "check_schema_usage": "kzar_ld.vocab",
+    "count_unconfirmed": "kzar_ld.mapping",
+    "draft": "kzar_ld.draft",
     "load_annotation": "kzar_ld.annotation",
     "load_article": "kzar_ld.annotated",
     "load_inputs": "kzar_ld.rdfio",
@@ -177,6 +180,8 @@ __all__ = [
     "bundled_queries",
     "bundled_query",
     "check_schema_usage",
+    "count_unconfirmed",
+    "draft",
     "load_annotation",
     "load_article",
     "load_inputs",

@@ -464,20 +464,21 @@ def count_unconfirmed(graph: Graph) -> int:
     >>> count_unconfirmed(build_graph(load_article("examples/kazinform-2023-08-24")))
     0
     """
-    quads: Iterable[tuple[Node, Node, Node, object]]
-    if isinstance(graph, ConjunctiveGraph):  # a Dataset is one too
-        quads = graph.quads((None, None, None, None))
+    graphs: Iterable[Graph]
+    if isinstance(graph, Dataset):  # count within each named graph
+        graphs = [g for g in graph.graphs() if len(g)]
+    elif isinstance(graph, ConjunctiveGraph):
+        graphs = [g for g in graph.contexts() if len(g)]
     else:
-        quads = ((s, p, o, None) for s, p, o in graph)
-    agents: set[tuple[object, Node]] = set()
-    credited: set[tuple[object, Node, Node]] = set()
-    for s, p, o, g in quads:
-        name = getattr(g, "identifier", g)
-        if p == RDF.type and o == PROV.SoftwareAgent:
-            agents.add((name, s))
-        elif p in (PROV.wasAttributedTo, DCTERMS.creator):
-            credited.add((name, s, o))
-    return len({(name, s) for name, s, o in credited if (name, o) in agents})
+        graphs = [graph]
+    total = 0
+    for g in graphs:
+        agents = set(g.subjects(RDF.type, PROV.SoftwareAgent))
+        if not agents:
+            continue
+        credited = {s for p in (PROV.wasAttributedTo, DCTERMS.creator) for s, o in g.subject_objects(p) if o in agents}
+        total += len(credited)
+    return total
 
 
 def _decimal(value: float) -> Literal:
