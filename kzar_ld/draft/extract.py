@@ -40,6 +40,7 @@ import datetime as dt
 import functools
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -1634,24 +1635,34 @@ class _Drafter:
 
     # --- the annotation ----------------------------------------------------------------------
 
-    def mention(self, span: tuple[int, int]) -> Mention:
-        quote = self.body[span[0] : span[1]]
-        n, pos = 0, self.body.find(quote)
-        while 0 <= pos <= span[0]:
-            n += 1
-            pos = self.body.find(quote, pos + 1)
+    def mention(self, span: tuple[int, int], *, section: str | None = None) -> Mention:
+        """The mention of ``body[start:end]``: the words and which occurrence of them they are."""
+        start, end = span
+        quote = self.body[start:end]
+        extra: dict[str, Any] = {}
+        whole = True
+        if _QUOTES_MATCH_WHOLE_WORDS:
+            whole = _is_whole_word(self.body, start, end)
+            if not whole:
+                extra["whole_word"] = False
+        n = occurrence_of(self.body, start, end, whole_word=whole and _QUOTES_MATCH_WHOLE_WORDS)
+        if _MENTIONS_MAY_NEST and section is not None and self._inside_other(span, section):
+            extra["nested"] = True
         why = self.span_evidence.get(span, "the words found by the item's rule")
         conf = 0.6 if why.startswith(("pronoun", "co-reference")) else 0.9
-        return Mention(quote=quote, occurrence=n, confidence=conf, evidence=why, confirmed=False)
+        return Mention(quote=quote, occurrence=n, confidence=conf, evidence=why, confirmed=False, **extra)
 
-    def mentions(self, spans: list[tuple[int, int]]) -> tuple[Mention | str, ...]:
-        seen, out = set(), []
-        for sp in sorted(set(spans)):
-            if sp in seen:
-                continue
-            seen.add(sp)
-            out.append(self.mention(sp))
-        return tuple(out)
+    def _inside_other(self, span: tuple[int, int], section: str) -> bool:
+        # "Rosario" inside "region of Rosario": meant, and said so, so the loader does not warn.
+        return any(
+            a <= span[0] and span[1] <= b and (a, b) != span
+            for item in self.items.values()
+            if item.section == section and span not in item.spans
+            for a, b in item.spans
+        )
+
+    def mentions(self, spans: list[tuple[int, int]], section: str | None = None) -> tuple[Mention | str, ...]:
+        return tuple(self.mention(sp, section=section) for sp in sorted(set(spans)))
 
     def assemble(self) -> Draft:
         rename: dict[str, str] = {}
@@ -1717,7 +1728,7 @@ class _Drafter:
                             nationality={"ref": nat[0], "derivation": nat[1]} if nat else None,
                             work_location=d.get("_work_location"),
                             roles=tuple(roles),
-                            mentions=self.mentions(item.spans),
+                            mentions=self.mentions(item.spans, item.section),
                             **meta,
                         ),
                         item,
@@ -1742,7 +1753,7 @@ class _Drafter:
                             parent=parent,
                             location=d.get("_location"),
                             implied=implied,
-                            mentions=self.mentions(item.spans),
+                            mentions=self.mentions(item.spans, item.section),
                         ),
                         item,
                     )
@@ -1765,7 +1776,7 @@ class _Drafter:
                             geonames=d.get("geonames"),
                             contained_in=contained,
                             implied=implied,
-                            mentions=self.mentions(item.spans),
+                            mentions=self.mentions(item.spans, item.section),
                         ),
                         item,
                     )
@@ -1785,7 +1796,7 @@ class _Drafter:
                             status=EventStatus(d.get("_status", "reported")),
                             ended=d.get("_status", "reported") == "reported"
                             and (d.get("_kind") != "event" or d.get("ordinal") is None),
-                            mentions=self.mentions(item.spans),
+                            mentions=self.mentions(item.spans, item.section),
                         ),
                         item,
                     )
@@ -1832,6 +1843,42 @@ def _event_kind(kind: str, word: str) -> EventKind:
 def slugify(name: str) -> str:
     """:func:`kzar_ld.iris.slugify`, cached: the same names recur in every article."""
     return _slugify(name)
+
+
+# The loader of a newer annotation model matches quotes as whole words and warns about nested
+# mentions; the drafter counts occurrences the way the model it runs against does.
+_QUOTES_MATCH_WHOLE_WORDS = "whole_word" in Mention.model_fields
+_MENTIONS_MAY_NEST = "nested" in Mention.model_fields
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch) in ("Mn", "Mc")
+
+
+def _is_whole_word(body: str, start: int, end: int) -> bool:
+    quote = body[start:end]
+    left = start == 0 or not _is_word_char(quote[0]) or not _is_word_char(body[start - 1])
+    right = end == len(body) or not _is_word_char(quote[-1]) or not _is_word_char(body[end])
+    return left and right
+
+
+def occurrence_of(body: str, start: int, end: int, *, whole_word: bool) -> int:
+    """Which occurrence (1-based) of ``body[start:end]`` starts at ``start``.
+
+    Occurrences may overlap; with ``whole_word`` only those that are whole words count.
+
+    >>> occurrence_of("Head of state. He said", 15, 17, whole_word=False)
+    2
+    >>> occurrence_of("Head of state. He said", 15, 17, whole_word=True)
+    1
+    """
+    quote = body[start:end]
+    n, pos = 0, body.find(quote)
+    while 0 <= pos <= start:
+        if not whole_word or _is_whole_word(body, pos, pos + len(quote)):
+            n += 1
+        pos = body.find(quote, pos + 1)
+    return n
 
 
 def _alt(words: Any) -> str:
