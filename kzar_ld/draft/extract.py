@@ -1254,6 +1254,7 @@ class _Drafter:
             for m in re.finditer(rf"(?<![\w-]){re.escape(p.data['name'])}(?![\w-])", body):
                 if (m.start(), m.end()) not in p.spans and free(m.start(), m.end()):
                     p.spans.append((m.start(), m.end()))
+                    self.span_evidence[(m.start(), m.end())] = "the full name again"
                     taken.append((m.start(), m.end()))
         for m in re.finditer(rf"(?<![\w-])(?:(?P<h>{hon_alt}) )?(?P<fam>{_NAME_WORD})(?![\w-])", body):
             s, e = m.start(), m.end()
@@ -1635,7 +1636,7 @@ class _Drafter:
 
     # --- the annotation ----------------------------------------------------------------------
 
-    def mention(self, span: tuple[int, int], *, section: str | None = None) -> Mention:
+    def mention(self, span: tuple[int, int], *, section: str | None = None, why: str | None = None) -> Mention:
         """The mention of ``body[start:end]``: the words and which occurrence of them they are."""
         start, end = span
         quote = self.body[start:end]
@@ -1648,7 +1649,7 @@ class _Drafter:
         n = occurrence_of(self.body, start, end, whole_word=whole and _QUOTES_MATCH_WHOLE_WORDS)
         if _MENTIONS_MAY_NEST and section is not None and self._inside_other(span, section):
             extra["nested"] = True
-        why = self.span_evidence.get(span, "the words found by the item's rule")
+        why = self.span_evidence.get(span, why or "the words of the role phrase")
         conf = 0.6 if why.startswith(("pronoun", "co-reference")) else 0.9
         return Mention(quote=quote, occurrence=n, confidence=conf, evidence=why, confirmed=False, **extra)
 
@@ -1661,8 +1662,10 @@ class _Drafter:
             for a, b in item.spans
         )
 
-    def mentions(self, spans: list[tuple[int, int]], section: str | None = None) -> tuple[Mention | str, ...]:
-        return tuple(self.mention(sp, section=section) for sp in sorted(set(spans)))
+    def mentions(
+        self, spans: list[tuple[int, int]], section: str | None = None, why: str | None = None
+    ) -> tuple[Mention | str, ...]:
+        return tuple(self.mention(sp, section=section, why=why) for sp in sorted(set(spans)))
 
     def assemble(self) -> Draft:
         rename: dict[str, str] = {}
@@ -1728,7 +1731,7 @@ class _Drafter:
                             nationality={"ref": nat[0], "derivation": nat[1]} if nat else None,
                             work_location=d.get("_work_location"),
                             roles=tuple(roles),
-                            mentions=self.mentions(item.spans, item.section),
+                            mentions=self.mentions(item.spans, item.section, item.evidence),
                             **meta,
                         ),
                         item,
@@ -1753,7 +1756,7 @@ class _Drafter:
                             parent=parent,
                             location=d.get("_location"),
                             implied=implied,
-                            mentions=self.mentions(item.spans, item.section),
+                            mentions=self.mentions(item.spans, item.section, item.evidence),
                         ),
                         item,
                     )
@@ -1776,7 +1779,7 @@ class _Drafter:
                             geonames=d.get("geonames"),
                             contained_in=contained,
                             implied=implied,
-                            mentions=self.mentions(item.spans, item.section),
+                            mentions=self.mentions(item.spans, item.section, item.evidence),
                         ),
                         item,
                     )
@@ -1796,7 +1799,7 @@ class _Drafter:
                             status=EventStatus(d.get("_status", "reported")),
                             ended=d.get("_status", "reported") == "reported"
                             and (d.get("_kind") != "event" or d.get("ordinal") is None),
-                            mentions=self.mentions(item.spans, item.section),
+                            mentions=self.mentions(item.spans, item.section, item.evidence),
                         ),
                         item,
                     )
