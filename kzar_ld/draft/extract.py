@@ -613,13 +613,13 @@ class _Drafter:
         tokens = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", body[head_end:end])]
         cut = end
         for i, (a, _, w) in enumerate(tokens):
-            if w in _NOT_NAME_WORDS or w in self._title_words:
+            if w in _HOLDER_WORDS:
                 prev = tokens[i - 1][2] if i else ""
                 cut = head_end + (tokens[i - 1][0] if prev in ("and", "of", "the", "for") and i else a) - 1
                 break
         before = body[max(0, start - 60) : start]
         if re.search(
-            r"\b(?:" + _alt(self._title_words) + r") (?:of|at) (?:the )?$",
+            r"\b(?:" + _alt(_HOLDER_WORDS) + r") (?:of|at) (?:the )?$",
             before,
         ):
             rest = body[head_end:cut]
@@ -911,7 +911,7 @@ class _Drafter:
         body = self.body
         heads = self.lex["org_heads"]
         head_alt = _alt(heads)
-        titles = {w for t in self.lex["titles"] for w in t["words"].split()}
+        titles = {w for t in self.lex["titles"] for w in t["words"].split() if w[:1].isupper()}
         stop_left = {
             "The",
             "A",
@@ -1143,6 +1143,7 @@ class _Drafter:
         of_country = next((i for p, i in quals if p in ("of", "'s") and self.items[i].data.get("iso3166")), None)
         to_country = next((i for p, i in quals if p == "to" and self.items[i].data.get("iso3166")), None)
         in_place = next((i for p, i in quals if p == "in" and self.items[i].section == "places"), None)
+        of_place = next((i for p, i in quals if p == "of" and self.items[i].section == "places"), None)
         org_q = next((i for p, i in quals if self.items[i].section == "organizations"), None)
         if of_country:
             code = self.items[of_country].data["iso3166"]
@@ -1206,6 +1207,26 @@ class _Drafter:
                 None,
                 confidence=0.75,
                 evidence="a consul general heads a consulate general",
+            )
+        if org_id is None and title in ("Akim", "Mayor") and (in_place or of_place):
+            place = self.items[in_place or of_place]
+            if title == "Akim":
+                org_id = slugify(f"akimat {place.data['name']}")
+                oname = f"Akimat of {place.data['name']}"
+            else:
+                org_id = slugify(f"{place.data['name']} city council")
+                oname = f"City Council of {place.data['name']}"
+            self.add(
+                "organizations",
+                org_id,
+                {
+                    "name": oname,
+                    "kind": OrganizationKind.GOVERNMENT,
+                    "implied": f"Implied by the office {title!r} of {place.data['name']}.",
+                },
+                None,
+                confidence=0.7,
+                evidence=f"the office of {title.lower()} implies the local administration",
             )
         if org_id is None and code:
             c = self.g.countries[code]
@@ -1389,6 +1410,7 @@ class _Drafter:
                     r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)) $",
                     sent[: m.end() - len(name)],
                 )
+                self._unplace(start, s0 + m.end(), first_word_only=True)  # "Astana International Forum"
                 item = self._new_event("forum", name.lower(), counter, (start, s0 + m.end()), people, sent, s0)
                 item.data["name"] = (ordm.group(1).capitalize() + " " if ordm else "") + name
                 if ordm:
@@ -1478,7 +1500,8 @@ class _Drafter:
                 if in_sentence and in_sentence[-1].data["_kind"] == kind and word_l in ("met", "met with"):
                     continue
                 plural = bool(m.group("pl"))
-                if kind == "meeting" and plural and len(people) > 2:
+                several = plural or re.search(r"\b(?:bilateral|separate)\b", m.group("adj") or "")
+                if kind in ("meeting", "talks") and several and len(people) > 2:
                     subject = people[0]
                     for other in people[1:]:
                         item = self._new_event(
@@ -1608,6 +1631,13 @@ class _Drafter:
         elif kind == "talks" and len(names) >= 2:
             label = written
             name = f"{label} of {names[0]} with {' and '.join(names[1:])}"
+        elif kind == "signing" and d["_word"] == "signed":
+            obj = re.match(
+                r" (?:an? |the )?([^,.;]{3,90}?)(?= and the | in | during |[,.;]|$)", self.body[end : end + 100]
+            )
+            name = f"Signing of {obj.group(1)}" if obj else "Signing"
+            if names:
+                name += f" by {' and '.join(names)}"
         elif kind in ("ceremony", "forum", "signing"):
             tail = re.match(
                 r" (?:of|on) ((?:the )?[^,.;]{3,80}?)(?= and | in | on |[,.;]|$)", self.body[end : end + 90]
@@ -1919,6 +1949,37 @@ _ORDINALS = {
         ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], start=1
     )
 }
+
+# The head nouns of a person's title: an organisation's name stops before them.
+_HOLDER_WORDS = frozenset(
+    {
+        "Minister",
+        "Ambassador",
+        "President",
+        "Secretary",
+        "Consul",
+        "Director",
+        "Chairman",
+        "Chairwoman",
+        "Head",
+        "Akim",
+        "Senator",
+        "Speaker",
+        "Rector",
+        "Mayor",
+        "Governor",
+        "Deputy",
+        "Adviser",
+        "Advisor",
+        "Representative",
+        "Envoy",
+        "CEO",
+        "Founder",
+        "Member",
+        "Undersecretary",
+        "Vice",
+    }
+)
 
 _NOT_NAME_WORDS = {
     "Minister",
