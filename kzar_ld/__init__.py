@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from kzar_ld.article import ArticleText, parse_article_text, read_article_text
     from kzar_ld.defaults import DEFAULT_BASE
     from kzar_ld.diagnostics import InputWarning, WarningKind
+    from kzar_ld.draft import draft
     from kzar_ld.errors import (
         AnnotationError,
         ArticleError,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     )
     from kzar_ld.formats import Engine, Format, QueryMethod, ReportFormat, ResultFormat
     from kzar_ld.iris import IriMinter, slugify
-    from kzar_ld.mapping import build_graph
+    from kzar_ld.mapping import build_graph, count_unconfirmed
     from kzar_ld.pipeline import (
         Outcome,
         PipelineSettings,
@@ -123,6 +124,8 @@ _LAZY: dict[str, str] = {
     "bundled_queries": "kzar_ld.sparql",
     "bundled_query": "kzar_ld.sparql",
     "check_schema_usage": "kzar_ld.vocab",
+    "count_unconfirmed": "kzar_ld.mapping",
+    "draft": "kzar_ld.draft",
     "load_annotation": "kzar_ld.annotation",
     "load_article": "kzar_ld.annotated",
     "load_inputs": "kzar_ld.rdfio",

@@ -30,6 +30,7 @@ from typing import Any
 from kzar_ld.annotation import (
     DEFAULT_MAX_ERRORS,
     Annotation,
+    Drafted,
     Event,
     Located,
     Mention,
@@ -85,6 +86,8 @@ class Span:
     start: int
     end: int
     exact: str
+    #: The mention's own drafting provenance when a drafter proposed it and nobody confirmed it.
+    draft: Drafted | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -408,7 +411,8 @@ def _resolve_mentions(
                 )
                 continue
             seen[key] = path
-            span = Span(entity=entity, role=role, start=start, end=end, exact=body[start:end])
+            draft = mention if not mention.confirmed else None
+            span = Span(entity=entity, role=role, start=start, end=end, exact=body[start:end], draft=draft)
             spans.append(span)
             if role is None and not mention.nested:
                 checked.append((span, where.line(path)))

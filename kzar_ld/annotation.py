@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from kzar_ld.errors import AnnotationError, AnnotationErrors
 
@@ -41,9 +41,12 @@ __all__ = [
     "FORMAT_VERSION",
     "Annotation",
     "ArticleFacts",
+    "Drafted",
     "Event",
     "EventKind",
+    "EventStatus",
     "LinkKind",
+    "Mention",
     "MentionSpec",
     "Occupation",
     "Organization",
@@ -56,7 +59,9 @@ __all__ = [
     "Role",
     "SourceInfo",
     "annotation_json_schema",
+    "is_confirmed",
     "load_annotation",
+    "mention_quote",
     "parse_annotation",
 ]
 
@@ -70,7 +75,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
 
-class Mention(_Model):
+class Drafted(_Model):
+    """Drafting provenance, shared by every item a drafter can propose.
+
+    An item an editor wrote or accepted is ``confirmed`` (the default, so hand-written
+    annotations need none of these keys). ``kzar-ld draft`` writes ``confirmed: false`` on what
+    it proposes, with how sure it is (``confidence``, 0 to 1) and why (``evidence``: the rule or
+    the cue in the text). An editor confirms an item by setting ``confirmed: true`` (or deleting
+    the key); ``kzar-ld draft --update`` keeps confirmed items verbatim and replaces the rest.
+
+    >>> Mention(quote="He", confidence=0.6, evidence="pronoun", confirmed=False).confirmed
+    False
+    """
+
+    confidence: Annotated[float, Field(ge=0.0, le=1.0)] | None = Field(
+        default=None, description="how sure the drafter is, from 0 (a guess) to 1 (certain)"
+    )
+    evidence: Text | None = Field(default=None, description="the rule or the cue in the text the item was drafted from")
+    confirmed: bool = Field(
+        default=True, description="false while an item is a draft nobody has confirmed; an editor sets it true"
+    )
+
+
+class Mention(Drafted):
     """A mention: the quoted words, and which occurrence of them in the body.
 
     Quotes match whole words unless ``whole_word`` is false (``Kazakh`` does not match inside
@@ -102,6 +129,24 @@ class Mention(_Model):
 
 #: A mention is either the quoted words alone (first occurrence) or a :class:`Mention`.
 MentionSpec = Mention | Annotated[str, StringConstraints(min_length=1)]
+
+
+def mention_quote(spec: MentionSpec) -> tuple[str, int]:
+    """The quoted words and the occurrence of a mention.
+
+    >>> mention_quote("Astana"), mention_quote(Mention(quote="Astana", occurrence=2))
+    (('Astana', 1), ('Astana', 2))
+    """
+    return (spec.quote, spec.occurrence) if isinstance(spec, Mention) else (spec, 1)
+
+
+def is_confirmed(item: Drafted | str) -> bool:
+    """Whether an item (or a plain-string mention, always an editor's) is confirmed.
+
+    >>> is_confirmed("Astana"), is_confirmed(Mention(quote="Astana", confirmed=False))
+    (True, False)
+    """
+    return isinstance(item, str) or item.confirmed
 
 
 class DerivedRef(_Model):
@@ -140,7 +185,7 @@ class RoleStatus(enum.StrEnum):
     FORMER = "former"
 
 
-class Role(_Model):
+class Role(Drafted):
     """A time-qualified affiliation of a person with an organisation."""
 
     id: Id
@@ -152,7 +197,7 @@ class Role(_Model):
     mentions: tuple[MentionSpec, ...] = ()
 
 
-class Person(_Model):
+class Person(Drafted):
     """A person, typed schema:Person and foaf:Person."""
 
     id: Id
@@ -179,7 +224,7 @@ class OrganizationKind(enum.StrEnum):
     GROUP = "group"  # an unnamed collective or a delegation: schema:Organization + foaf:Group
 
 
-class Organization(_Model):
+class Organization(Drafted):
     """An organisation or a collective."""
 
     id: Id
@@ -205,7 +250,7 @@ class PlaceKind(enum.StrEnum):
     CONSULAR_DISTRICT = "consular-district"
 
 
-class Place(_Model):
+class Place(Drafted):
     """A place, with its external identifiers where they are certain."""
 
     id: Id
@@ -243,7 +288,7 @@ class Place(_Model):
         return v
 
 
-class Occupation(_Model):
+class Occupation(Drafted):
     """An occupation (schema:Occupation), e.g. economist."""
 
     id: Id
@@ -251,16 +296,61 @@ class Occupation(_Model):
 
 
 class EventKind(enum.StrEnum):
-    """The kind of an event; each maps to a schema.org or kzar class."""
+    """The kind of an event; each maps to a schema.org or kzar class and most to a CAMEO code.
+
+    The CAMEO code (the event ontology GDELT uses) lets corpora from different publishers be
+    queried alike: ``ontologies/cameo.ttl`` has each code as a SKOS concept, and the graph links
+    the event to it with ``kzar:cameoType``.
+
+    >>> EventKind.SIGNING.cameo, EventKind.VISIT.cameo, EventKind.EVENT.cameo
+    ('057', '042', None)
+    """
 
     EVENT = "event"
     EVENT_SERIES = "event-series"
-    DIPLOMATIC_VISIT = "diplomatic-visit"
+    VISIT = "visit"  # any official visit; the visitor makes it (CAMEO 042)
+    DIPLOMATIC_VISIT = "diplomatic-visit"  # the same class as `visit`, the name the first example uses
     WORKING_VISIT = "working-visit"
-    POLITICAL_CONSULTATIONS = "political-consultations"
+    TALKS = "talks"  # talks and negotiations between two sides (CAMEO 046)
+    POLITICAL_CONSULTATIONS = "political-consultations"  # a round of inter-ministry consultations (CAMEO 040)
+    MEETING = "meeting"  # a meeting of named people (CAMEO 040)
+    CEREMONY = "ceremony"  # openings, presentations of credentials, receptions (CAMEO 050)
+    SIGNING = "signing"  # the signing of an agreement or memorandum (CAMEO 057)
+    FORUM = "forum"  # summits, councils, forums, round tables (CAMEO 040)
+
+    @property
+    def cameo(self) -> str | None:
+        """The CAMEO event code of this kind, or None for a generic event or a series."""
+        return _CAMEO.get(self)
 
 
-class Event(_Model):
+_CAMEO = {
+    EventKind.VISIT: "042",
+    EventKind.DIPLOMATIC_VISIT: "042",
+    EventKind.WORKING_VISIT: "042",
+    EventKind.TALKS: "046",
+    EventKind.POLITICAL_CONSULTATIONS: "040",
+    EventKind.MEETING: "040",
+    EventKind.CEREMONY: "050",
+    EventKind.SIGNING: "057",
+    EventKind.FORUM: "040",
+}
+
+
+class EventStatus(enum.StrEnum):
+    """Whether the article reports an event as having happened.
+
+    Only ``reported`` events are asserted as having happened. ``planned`` events (announced,
+    scheduled, expected) and ``background`` events (recalled for context, not reported by this
+    article) are kept in the graph but marked, so that no query counts them as happened.
+    """
+
+    REPORTED = "reported"
+    PLANNED = "planned"
+    BACKGROUND = "background"
+
+
+class Event(Drafted):
     """An event; ``super_events`` builds the hierarchy (both directions are written)."""
 
     id: Id
@@ -278,8 +368,18 @@ class Event(_Model):
         description="a relation whose Nth anniversary this is (N = ordinal); derives its establishment year",
     )
     ended: bool = Field(default=False, description="reported in the past tense: ended by the publication date")
+    status: EventStatus = Field(
+        default=EventStatus.REPORTED,
+        description="reported (happened), planned (announced, not yet held) or background (recalled, not reported)",
+    )
     implied: Text | None = None
     mentions: tuple[MentionSpec, ...] = ()
+
+    @model_validator(mode="after")
+    def _ended_only_if_reported(self) -> Event:
+        if self.ended and self.status is not EventStatus.REPORTED:
+            raise ValueError(f"a {self.status.value} event cannot be `ended: true`: only reported events happened")
+        return self
 
 
 class EstablishedYear(_Model):
@@ -289,7 +389,7 @@ class EstablishedYear(_Model):
     derivation: Text
 
 
-class Relation(_Model):
+class Relation(Drafted):
     """A diplomatic relation between two countries."""
 
     id: Id
@@ -300,7 +400,7 @@ class Relation(_Model):
     mentions: tuple[MentionSpec, ...] = ()
 
 
-class SourceInfo(_Model):
+class SourceInfo(Drafted):
     """What the story is based on (``schema:isBasedOn``), e.g. a ministry's information."""
 
     name: Text

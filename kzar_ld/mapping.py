@@ -6,6 +6,11 @@ typed with schema.org and FOAF together; affiliations are schema.org Role nodes 
 ``kzar:heldOn`` / ``kzar:endedNoLaterThan``; places carry ISO 3166 codes and Wikidata/GeoNames
 links; events form a hierarchy written in both directions; derived facts are asserted and also
 reified with their reason; every mention is a Web Annotation with a position and a quote selector.
+Events link to their CAMEO code (``kzar:cameoType``); planned and background events carry
+``kzar:reportStatus`` and are never given ``kzar:endedNoLaterThan``. Items a drafter proposed and
+no editor confirmed are credited to the drafting software (``prov:wasAttributedTo`` on nodes,
+``dcterms:creator`` on mention annotations), with ``kzar:confidence`` and ``kzar:evidence``;
+:func:`count_unconfirmed` counts them (docs/drafting.md).
 
 Nothing here reads files or checks input: :func:`kzar_ld.load_article` has done that.
 
@@ -21,13 +26,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzar_ld._gc import paused_gc
 from kzar_ld.annotated import Article, Span
 from kzar_ld.annotation import (
+    Drafted,
     EventKind,
+    EventStatus,
     LinkKind,
     OrganizationKind,
     PlaceKind,
@@ -37,9 +44,12 @@ from kzar_ld.annotation import (
     ref_id,
 )
 from kzar_ld.iris import DEFAULT_BASE, IriMinter
-from kzar_ld.namespaces import FOAF, KZAR, OA, RDF, SCHEMA, XSD, bind_prefixes
+from kzar_ld.namespaces import DCTERMS, FOAF, KZAR, OA, PROV, RDF, SCHEMA, SKOS, XSD, bind_prefixes, cameo_concept
 
-__all__ = ["QUOTE_CONTEXT", "build_graph"]
+__all__ = ["DRAFTER", "QUOTE_CONTEXT", "build_graph", "count_unconfirmed"]
+
+#: The IRI segment and slug of the drafting software, the agent unconfirmed items are credited to.
+DRAFTER = ("agent", "kzar-ld-draft")
 
 #: How many code points of context a TextQuoteSelector gives on each side (at least).
 QUOTE_CONTEXT = 32
@@ -68,10 +78,19 @@ _PLACE_CLASSES = {
 _EVENT_CLASSES = {
     EventKind.EVENT: (SCHEMA.Event,),
     EventKind.EVENT_SERIES: (SCHEMA.EventSeries,),
+    EventKind.VISIT: (KZAR.DiplomaticVisit, SCHEMA.Event),
     EventKind.DIPLOMATIC_VISIT: (KZAR.DiplomaticVisit, SCHEMA.Event),
     EventKind.WORKING_VISIT: (KZAR.WorkingVisit, SCHEMA.Event),
     EventKind.POLITICAL_CONSULTATIONS: (KZAR.PoliticalConsultations, SCHEMA.Event),
+    # Meetings, ceremonies and the rest are schema:Event with a name (MAPPING.md rejects a class
+    # per kind); their CAMEO code is what tells them apart in queries.
+    EventKind.TALKS: (SCHEMA.Event,),
+    EventKind.MEETING: (SCHEMA.Event,),
+    EventKind.CEREMONY: (SCHEMA.Event,),
+    EventKind.SIGNING: (SCHEMA.Event,),
+    EventKind.FORUM: (SCHEMA.Event,),
 }
+_REPORT_STATUS = {EventStatus.PLANNED: KZAR.Planned, EventStatus.BACKGROUND: KZAR.Background}
 _ROLE_LINK = {
     LinkKind.WORKS_FOR: SCHEMA.worksFor,
     LinkKind.MEMBER_OF: SCHEMA.memberOf,
@@ -111,6 +130,7 @@ class _ArticleMapper:
         self.iri = URIRef(minter.article(article.id))
         self.date = Literal(article.date_published.isoformat(), datatype=XSD.date)
         self.out: list[Triple] = []
+        self._drafter_written = False
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -152,6 +172,24 @@ class _ArticleMapper:
             else:
                 value = value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         return value.replace("/", "-")
+
+    def drafted(self, s: URIRef, item: Drafted, *, creator: URIRef = PROV.wasAttributedTo) -> None:
+        """Credit an unconfirmed item to the drafting software, with its confidence and evidence."""
+        if item.confirmed:
+            return
+        self.add(s, creator, self.drafter())
+        if item.confidence is not None:
+            self.add(s, KZAR.confidence, _decimal(item.confidence))
+        self.text(s, KZAR.evidence, item.evidence)
+
+    def drafter(self) -> URIRef:
+        agent = URIRef(self.m.entity(*DRAFTER))
+        if not self._drafter_written:
+            self._drafter_written = True
+            self.add(agent, RDF.type, SCHEMA.SoftwareApplication)
+            self.add(agent, RDF.type, PROV.SoftwareAgent)
+            self.text(agent, SCHEMA.name, "kzar-ld draft")
+        return agent
 
     def names(self, s: URIRef, name: str, alternates: Iterable[str] = ()) -> None:
         self.text(s, SCHEMA.name, name)
@@ -196,6 +234,7 @@ class _ArticleMapper:
             if facts.based_on.author is not None:
                 self.add(src, SCHEMA.author, self.ref(facts.based_on.author))
             self.text(src, KZAR.derivation, facts.based_on.derivation)
+            self.drafted(src, facts.based_on)
         if facts.content_location is not None:
             self.add(s, SCHEMA.contentLocation, self.ref(facts.content_location))
         for topic in facts.about:
@@ -226,6 +265,7 @@ class _ArticleMapper:
             for occupation in p.occupations:
                 self.add(s, SCHEMA.hasOccupation, self.ref(occupation))
             self.link(s, SCHEMA.workLocation, p.work_location)
+            self.drafted(s, p)
             for role in p.roles:
                 r = URIRef(self.m.role(self.a.slugs[p.id], self.a.slugs[f"{p.id}\x00{role.id}"]))
                 org = self.ref(role.organization)
@@ -241,6 +281,7 @@ class _ArticleMapper:
                     self.add(org, FOAF.member, s)
                 if role.derivation is not None:
                     self.reify(holder, link, r, role.derivation)
+                self.drafted(r, role)
 
     def organizations(self) -> None:
         for o in self.a.annotation.organizations:
@@ -254,6 +295,7 @@ class _ArticleMapper:
             self.link(s, SCHEMA.location, o.location)
             self.link(s, SCHEMA.areaServed, o.area_served)
             self.text(s, KZAR.derivation, o.implied)
+            self.drafted(s, o)
 
     def places(self) -> None:
         for pl in self.a.annotation.places:
@@ -277,12 +319,14 @@ class _ArticleMapper:
             for ref in pl.contains:
                 self.link(s, SCHEMA.containsPlace, ref)
             self.text(s, KZAR.derivation, pl.implied)
+            self.drafted(s, pl)
 
     def occupations(self) -> None:
         for occ in self.a.annotation.occupations:
             s = self.ref(occ.id)
             self.add(s, RDF.type, SCHEMA.Occupation)
             self.names(s, occ.name)
+            self.drafted(s, occ)
 
     def events(self) -> None:
         for e in self.a.annotation.events:
@@ -306,7 +350,17 @@ class _ArticleMapper:
                 self.add(s, KZAR.ordinal, Literal(str(e.ordinal), datatype=XSD.positiveInteger))
             if e.ended:
                 self.add(s, KZAR.endedNoLaterThan, self.date)
+            code = e.kind.cameo
+            if code is not None:
+                concept = cameo_concept(code)
+                self.add(s, KZAR.cameoType, concept)
+                self.add(concept, RDF.type, SKOS.Concept)
+                self.text(concept, SKOS.notation, code)
+            if e.status is EventStatus.PLANNED:
+                self.add(s, SCHEMA.eventStatus, SCHEMA.EventScheduled)
+            self.add(s, KZAR.reportStatus, _REPORT_STATUS.get(e.status))
             self.text(s, KZAR.derivation, e.implied)
+            self.drafted(s, e)
 
     def relations(self) -> None:
         derived_years = {e.anniversary_of: e for e in self.a.annotation.events if e.anniversary_of is not None}
@@ -317,6 +371,7 @@ class _ArticleMapper:
             self.names(s, rel.name)
             for party in rel.parties:
                 self.add(s, KZAR.party, self.ref(party))
+            self.drafted(s, rel)
             year = rel.established_year
             if isinstance(year, int):
                 self.add(s, KZAR.establishedYear, _gyear(year))
@@ -363,6 +418,18 @@ class _ArticleMapper:
                 self.text(quote, OA.prefix, prefix)
             if suffix:
                 self.text(quote, OA.suffix, suffix)
+            draft = self.mention_draft(span)
+            if draft is not None:
+                self.drafted(m, draft, creator=DCTERMS.creator)
+
+    def mention_draft(self, span: Span) -> Drafted | None:
+        """A mention is unconfirmed when it is, or when the entity or role it names is."""
+        if span.draft is not None:
+            return span.draft
+        owner: Drafted = self.a.entity(span.entity)
+        if span.role is not None:
+            owner = next(r for r in self.a.entity(span.entity).roles if r.id == span.role)  # type: ignore[union-attr]
+        return None if owner.confirmed else owner
 
     def body_of(self, span: Span) -> URIRef:
         if span.role is None:
@@ -383,6 +450,40 @@ def quote_context(body: str, start: int, end: int, *, width: int = QUOTE_CONTEXT
         if body.find(needle, first + 1) < 0 or (start - width <= 0 and end + width >= len(body)):
             return prefix, suffix
         width *= 2
+
+
+def count_unconfirmed(graph: Graph) -> int:
+    """How many drafted items nobody confirmed a graph publishes: nodes and mention annotations.
+
+    An item is unconfirmed when the graph credits it to a software agent (``prov:SoftwareAgent``)
+    through ``prov:wasAttributedTo`` (entities, roles, events, relations) or ``dcterms:creator``
+    (mention annotations). In a dataset, each named graph counts its own items, so an entity
+    drafted in two articles counts twice.
+
+    >>> from kzar_ld import load_article
+    >>> count_unconfirmed(build_graph(load_article("examples/kazinform-2023-08-24")))
+    0
+    """
+    graphs: Iterable[Graph]
+    if isinstance(graph, Dataset):  # count within each named graph
+        graphs = [g for g in graph.graphs() if len(g)]
+    elif isinstance(graph, ConjunctiveGraph):
+        graphs = [g for g in graph.contexts() if len(g)]
+    else:
+        graphs = [graph]
+    total = 0
+    for g in graphs:
+        agents = set(g.subjects(RDF.type, PROV.SoftwareAgent))
+        if not agents:
+            continue
+        credited = {s for p in (PROV.wasAttributedTo, DCTERMS.creator) for s, o in g.subject_objects(p) if o in agents}
+        total += len(credited)
+    return total
+
+
+def _decimal(value: float) -> Literal:
+    text = f"{value:.3f}".rstrip("0")
+    return Literal(text + "0" if text.endswith(".") else text, datatype=XSD.decimal)
 
 
 def _gyear(year: int) -> Literal:

@@ -17,9 +17,26 @@ from __future__ import annotations
 from typing import TypeVar
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, XSD, DefinedNamespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, DefinedNamespace
 
-__all__ = ["FOAF", "KZAR", "OA", "OWL", "PREFIXES", "RDF", "RDFS", "SCHEMA", "SH", "XSD", "bind_prefixes"]
+__all__ = [
+    "CAMEO",
+    "DCTERMS",
+    "FOAF",
+    "KZAR",
+    "OA",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SH",
+    "SKOS",
+    "XSD",
+    "bind_prefixes",
+    "cameo_concept",
+]
 
 
 class SCHEMA(DefinedNamespace):
@@ -41,7 +58,9 @@ class SCHEMA(DefinedNamespace):
     DateTime: URIRef
     Duration: URIRef
     Event: URIRef
+    EventScheduled: URIRef
     EventSeries: URIRef
+    EventStatusType: URIRef
     Float: URIRef
     GovernmentOrganization: URIRef
     Integer: URIRef
@@ -57,6 +76,7 @@ class SCHEMA(DefinedNamespace):
     PropertyValue: URIRef
     Quantity: URIRef
     Role: URIRef
+    SoftwareApplication: URIRef
     Text: URIRef
     Thing: URIRef
     Time: URIRef
@@ -77,6 +97,7 @@ class SCHEMA(DefinedNamespace):
     description: URIRef
     domainIncludes: URIRef
     endDate: URIRef
+    eventStatus: URIRef
     familyName: URIRef
     givenName: URIRef
     hasOccupation: URIRef
@@ -140,19 +161,42 @@ class KZAR(DefinedNamespace):
     _NS = Namespace("https://kzar.example/ns#")
     _fail = True
 
+    Background: URIRef
     ConsularDistrict: URIRef
     DiplomaticRelation: URIRef
     DiplomaticVisit: URIRef
     HonoraryConsulate: URIRef
+    Planned: URIRef
     PoliticalConsultations: URIRef
+    ReportStatus: URIRef
     WorkingVisit: URIRef
+    cameoType: URIRef
+    confidence: URIRef
     contentHash: URIRef
     derivation: URIRef
     endedNoLaterThan: URIRef
     establishedYear: URIRef
+    evidence: URIRef
     heldOn: URIRef
     ordinal: URIRef
     party: URIRef
+    reportStatus: URIRef
+
+
+#: The CAMEO event codes as SKOS concepts (``ontologies/cameo.ttl``); a code is a local name
+#: of digits, which a closed namespace cannot hold as an attribute, hence :func:`cameo_concept`.
+CAMEO = Namespace("https://kzar.example/ns/cameo/")
+
+
+def cameo_concept(code: str) -> URIRef:
+    """The SKOS concept of a CAMEO event code.
+
+    >>> str(cameo_concept("057"))
+    'https://kzar.example/ns/cameo/057'
+    """
+    if not (code.isascii() and code.isdigit() and 2 <= len(code) <= 4):
+        raise ValueError(f"a CAMEO code is two to four digits, not {code!r}")
+    return CAMEO[code]
 
 
 #: The prefixes used in every serialisation and predeclared in every query.

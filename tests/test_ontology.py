@@ -175,7 +175,7 @@ def test_derivation_is_an_annotation_property(kzar: Graph) -> None:
 
 def test_the_package_ships_every_vocabulary() -> None:
     names = [p.name for p in resource_files("ontologies", suffix=".ttl")]
-    assert names == ["foaf.ttl", "kzar.ttl", "oa.ttl", "schemaorg.ttl"]
+    assert names == ["cameo.ttl", "foaf.ttl", "kzar.ttl", "oa.ttl", "schemaorg.ttl"]
 
 
 @pytest.mark.parametrize(

@@ -113,6 +113,7 @@ if __name__ == "__main__":  # pragma: no cover
 # Each command module registers itself on ``app``; one line per command.
 from kzar_ld.cli import (
     build,  # noqa: F401
+    draft,  # noqa: F401
     publish,  # noqa: F401
     query,  # noqa: F401
     validate,  # noqa: F401
