@@ -85,5 +85,6 @@ from kzar_ld.cli import (
     build,  # noqa: F401
     publish,  # noqa: F401
     query,  # noqa: F401
+    site,  # noqa: F401
     validate,  # noqa: F401
 )
