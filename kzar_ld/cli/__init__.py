@@ -85,6 +85,7 @@ from kzar_ld.cli import (
     build,  # noqa: F401
     publish,  # noqa: F401
     query,  # noqa: F401
+    serve,  # noqa: F401
     site,  # noqa: F401
     validate,  # noqa: F401
 )

@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -418,7 +417,8 @@ class QueryService:
             offered = _GRAPH_CHOICES if parsed.kind.returns_graph else _ROW_CHOICES
             names = ", ".join(s.media_type for s in offered)
             return Answer.error(
-                Status.NOT_ACCEPTABLE, f"a {parsed.kind.value} result can be sent as {names}; the Accept header allows none"
+                Status.NOT_ACCEPTABLE,
+                f"a {parsed.kind.value} result can be sent as {names}; the Accept header allows none",
             )
         try:
             worker = self._idle.get(timeout=self.settings.queue_timeout)
@@ -458,4 +458,3 @@ class QueryService:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-

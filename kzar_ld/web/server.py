@@ -25,7 +25,7 @@ For a resource path ``P`` (a directory holding ``index.*`` files):
 Example::
 
     app = create_app(Path("site"), base="https://kzar.example/id/", data=Path("site/data.nq"))
-    run(app, host="127.0.0.1", port=8000)
+    run(app, listen("127.0.0.1", 8000))
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import html
 import mimetypes
+import socket
 import string
 import tempfile
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -51,12 +52,14 @@ from kzar_ld.iris import DEFAULT_BASE
 from kzar_ld.resources import read_text
 from kzar_ld.web.conneg import Representation, negotiate
 from kzar_ld.web.endpoint import MAX_BODY_BYTES, Answer, EndpointSettings, QueryService, Status, parse_request
+from kzar_ld.web.site import LAYOUT
 
 __all__ = [
     "REPRESENTATIONS",
-    "SiteLayout",
+    "SiteMount",
     "create_app",
     "find_site_data",
+    "listen",
     "mount_path",
     "run",
 ]
@@ -80,7 +83,6 @@ _CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
 }
-_INDEX = "index"
 _PLAIN = Representation("text/plain", ".txt")
 _ERROR_CHOICES = (REPRESENTATIONS[0], _PLAIN)
 _REASONS = {404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable"}
@@ -101,7 +103,7 @@ def mount_path(base: str) -> str:
 
 
 @dataclass(frozen=True)
-class SiteLayout:
+class SiteMount:
     """Where a site lives on disk and the path it is served at."""
 
     root: Path
@@ -113,7 +115,7 @@ class SiteLayout:
         None for a path outside the site, with an empty, ``.`` or ``..`` segment, a hidden
         name, a backslash or a NUL, or whose target (after symbolic links) leaves the root.
 
-        >>> layout = SiteLayout(Path("site"), "/id/")
+        >>> layout = SiteMount(Path("site"), "/id/")
         >>> layout.locate("/id/person/a/")
         (PosixPath('site/person/a'), True)
         >>> layout.locate("/id/../etc/passwd") is None
@@ -143,16 +145,14 @@ class SiteLayout:
 def _documents(directory: Path) -> list[tuple[Representation, Path]]:
     found = []
     for representation in REPRESENTATIONS:
-        candidate = directory / f"{_INDEX}{representation.suffix}"
+        candidate = directory / LAYOUT.documents[representation.media_type]
         if candidate.is_file():
             found.append((representation, candidate))
     return found
 
 
 def _link_header(url_dir: str, documents: Sequence[tuple[Representation, Path]]) -> str:
-    return ", ".join(
-        f'<{url_dir}{path.name}>; rel="alternate"; type="{rep.media_type}"' for rep, path in documents
-    )
+    return ", ".join(f'<{url_dir}{path.name}>; rel="alternate"; type="{rep.media_type}"' for rep, path in documents)
 
 
 def _content_type(path: Path) -> str:
@@ -164,11 +164,21 @@ def _content_type(path: Path) -> str:
 
 
 class _Pages:
-    """The server's own error pages, from the template shipped in ``kzar_ld/web/pages``."""
+    """Error pages: the site's own 404 page, else the template shipped in ``kzar_ld/web/pages``."""
 
-    def __init__(self, home: str) -> None:
+    def __init__(self, home: str, site: Path) -> None:
         self.template = string.Template(read_text("web/pages", "error.html"))
         self.home = home
+        self.not_found: bytes | None = None
+        page = site / LAYOUT.not_found
+        if page.is_file():
+            # Its links are relative to the top of the site; a <base> makes them work at any depth.
+            text = page.read_text(encoding="utf-8")
+            head = text.find("<head>")
+            if head >= 0:
+                at = head + len("<head>")
+                text = f'{text[:at]}\n<base href="{html.escape(home)}">{text[at:]}'
+                self.not_found = text.encode("utf-8")
 
     def error(
         self,
@@ -182,13 +192,16 @@ class _Pages:
         chosen = negotiate(request.headers.get("accept"), _ERROR_CHOICES)
         reason = _REASONS.get(status, "Error")
         all_headers = {"X-Content-Type-Options": "nosniff", **(headers or {})}
+        if status == 404 and self.not_found is not None and chosen is not _PLAIN:
+            return Response(self.not_found, status_code=404, media_type="text/html", headers=all_headers)
         if chosen is _PLAIN:
             lines = [message, *(f"{media_type}: {url}" for media_type, url in alternatives)]
             return Response("\n".join(lines) + "\n", status_code=status, media_type="text/plain", headers=all_headers)
         details = ""
         if alternatives:
             items = "".join(
-                f'<li><a href="{html.escape(url)}">{html.escape(media_type)}</a></li>' for media_type, url in alternatives
+                f'<li><a href="{html.escape(url)}">{html.escape(media_type)}</a></li>'
+                for media_type, url in alternatives
             )
             details = f"<p>What this resource can be sent as:</p>\n<ul>{items}</ul>"
         body = self.template.substitute(
@@ -221,7 +234,7 @@ def _union_of_descriptions(root: Path, target: Path) -> Path:
     from kzar_ld.serialization import Format, serialize
 
     union = Graph()
-    for path in sorted(root.rglob(f"{_INDEX}.nt")):
+    for path in sorted(root.rglob(LAYOUT.documents["application/n-triples"])):
         part = Graph()
         part.parse(path, format="nt")  # a fresh blank node per label, per file
         union += part
@@ -255,8 +268,8 @@ def create_app(
     (or ``data.trig``), else the union of its ``index.nt`` descriptions. The endpoint's
     workers start with the application (its lifespan) and stop with it.
     """
-    layout = SiteLayout(root=site, mount=mount_path(base))
-    pages = _Pages(home=layout.mount)
+    layout = SiteMount(root=site, mount=mount_path(base))
+    pages = _Pages(home=layout.mount, site=site)
     settings = endpoint or EndpointSettings()
 
     @contextlib.asynccontextmanager
@@ -310,7 +323,7 @@ def create_app(
 
     def _file(target: Path, path: str) -> Response:
         headers = {"X-Content-Type-Options": "nosniff"}
-        if target.stem == _INDEX:
+        if target.name in LAYOUT.documents.values():
             url_dir = path[: path.rfind("/") + 1]
             documents = _documents(target.parent)
             if any(p == target for _, p in documents):
@@ -325,7 +338,9 @@ def create_app(
             async for chunk in request.stream():
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
-                    return _answer(Answer.error(Status.CONTENT_TOO_LARGE, f"the request is over {MAX_BODY_BYTES:,} bytes"))
+                    return _answer(
+                        Answer.error(Status.CONTENT_TOO_LARGE, f"the request is over {MAX_BODY_BYTES:,} bytes")
+                    )
                 chunks.append(chunk)
             body = b"".join(chunks)
         text = parse_request(
@@ -363,10 +378,38 @@ def _answer(answer: Answer) -> Response:
     )
 
 
-def run(app: Starlette, *, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve ``app`` with Uvicorn until interrupted (blocking)."""
+def listen(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host``:``port``, or an :class:`~kzar_ld.errors.InputError` saying why not.
+
+    Binding before the server starts turns "address in use" into a one-line error, and leaves
+    no moment in which another program could take the port.
+    """
+    from kzar_ld.errors import InputError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise InputError(f"cannot listen on {host!r}: {exc.strerror}; give an IP address with --bind") from exc
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError as exc:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}; choose another --port or --bind") from exc
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(app: Starlette, sock: socket.socket) -> None:
+    """Serve ``app`` with Uvicorn on the bound socket ``sock`` until interrupted (blocking)."""
     import uvicorn
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", server_header=False)
-    uvicorn.Server(config).run()
+    from kzar_ld.errors import InputError
 
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
+    server = uvicorn.Server(config)
+    server.run(sockets=[sock])
+    if not server.started:
+        raise InputError("the server did not start (the reason is logged above)")
