@@ -129,8 +129,9 @@ def _parse_range(item: str, order: int) -> MediaRange | None:
 class Representation:
     """Something the server can send: its media type, file suffix, and other types that mean it.
 
-    ``aliases`` are media types a client may ask for to get this one (``application/json`` for
-    JSON-LD); the server always answers with ``media_type``.
+    ``aliases`` are media types a client may name exactly to get this one (``application/json``
+    for JSON-LD); wildcards match ``media_type`` only. The server always answers with
+    ``media_type``.
 
     >>> Representation("application/ld+json", ".jsonld", ("application/json",)).accepts("application/json")
     True
@@ -159,8 +160,11 @@ def quality(ranges: Sequence[MediaRange], representation: Representation) -> flo
     """
     best: MediaRange | None = None
     for media_type in (representation.media_type, *representation.aliases):
+        alias = media_type != representation.media_type
         for candidate in ranges:
-            if not candidate.matches(media_type):
+            # An alias answers a request for exactly it, never a wildcard: `application/*`
+            # does not make XHTML's alias turn HTML into an application type.
+            if not candidate.matches(media_type) or (alias and candidate.specificity < 2):
                 continue
             if best is None or candidate.specificity > best.specificity:
                 best = candidate

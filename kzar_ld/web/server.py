@@ -189,7 +189,8 @@ class _Pages:
         alternatives: Sequence[tuple[str, str]] = (),
         headers: dict[str, str] | None = None,
     ) -> Response:
-        chosen = negotiate(request.headers.get("accept"), _ERROR_CHOICES)
+        # HTML for anyone who takes it; plain text for the rest (curl -H 'Accept: text/turtle').
+        chosen = negotiate(request.headers.get("accept"), _ERROR_CHOICES) or _PLAIN
         reason = _REASONS.get(status, "Error")
         all_headers = {"X-Content-Type-Options": "nosniff", **(headers or {})}
         if status == 404 and self.not_found is not None and chosen is not _PLAIN:
@@ -410,6 +411,8 @@ def run(app: Starlette, sock: socket.socket) -> None:
 
     config = uvicorn.Config(app, log_level="warning", lifespan="on", server_header=False)
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])
+    # Ctrl-C is how a server is stopped: Uvicorn shuts down gracefully, then re-raises it.
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run(sockets=[sock])
     if not server.started:
         raise InputError("the server did not start (the reason is logged above)")
