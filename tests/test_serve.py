@@ -339,3 +339,33 @@ def test_serve_command_builds_articles_and_serves_them(tmp_path: Path) -> None:
     assert process.returncode == 0, err
     assert out == b""
     assert f"at http://127.0.0.1:{port}/id/".encode() in err
+
+
+def test_pages_of_the_server_are_valid_html5(server: RunningServer) -> None:
+    import html5lib
+
+    not_found = get(server, "/id/nothing", BROWSER)
+    not_allowed = requests.post(f"{server.url}/id/{PERSON}", headers={"Accept": BROWSER}, timeout=30)
+    assert (not_found.status_code, not_allowed.status_code) == (404, 405)
+    for response in (not_found, not_allowed):
+        assert response.headers["Content-Type"].startswith("text/html")
+        html5lib.HTMLParser(strict=True).parse(response.content)
+
+
+def test_406_lists_alternatives_as_html_when_html_is_acceptable_but_absent(tmp_path: Path) -> None:
+    import html5lib
+
+    root = tmp_path / "site"
+    (root / "thing").mkdir(parents=True)
+    (root / "index.html").write_text("<!DOCTYPE html><title>home</title>", encoding="utf-8")
+    (root / "thing" / "index.ttl").write_text("<https://kzar.example/id/thing> a <http://schema.org/Thing> .\n")
+    (root / "data.nq").write_bytes(b"")
+    with running_server(create_app(root, endpoint=EndpointSettings(workers=1))) as running:
+        response = get(running, "/id/thing", BROWSER.replace("*/*;q=0.8", "image/*"))
+        turtle = get(running, "/id/thing", "text/turtle")
+    assert response.status_code == 406
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert '<a href="/id/thing/index.ttl">text/turtle</a>' in response.text
+    html5lib.HTMLParser(strict=True).parse(response.content)
+    assert turtle.status_code == 303
+    assert turtle.headers["Location"] == "/id/thing/index.ttl"

@@ -12,7 +12,7 @@ import typer
 
 from kzar_ld.cli import app, cli_errors
 
-_EPILOG = """
+_EXAMPLES = """
 Examples:
 
   kzar-ld serve public
@@ -24,15 +24,15 @@ Examples:
   curl -L -H 'Accept: text/turtle' http://127.0.0.1:8000/id/person/kairat-umarov
 
   curl --data-urlencode 'query=ASK { ?s a schema:NewsArticle }' http://127.0.0.1:8000/sparql
-
-SOURCE is a site written by 'kzar-ld site' (give --base if it was built for another base than
-the default) or article directories, which are built into a temporary site first. The site is
-served at the path of the base (/id/ for https://kzar.example/id/); /sparql is a read-only
-SPARQL endpoint. docs/serving.md describes the negotiation rules.
-
-Exit codes: 0 stopped with Ctrl-C; 1 the articles do not conform; 2 bad input or the address
-cannot be used.
 """
+# One line per paragraph: the help formatter wraps them to the terminal.
+_EPILOG = (
+    _EXAMPLES + "\nSOURCE is a site written by 'kzar-ld site' (give --base if it was built for another base than "
+    "the default) or article directories, which are built into a temporary site first. The site is served "
+    "at the path of the base (/id/ for https://kzar.example/id/); /sparql is a read-only SPARQL endpoint. "
+    "docs/serving.md describes the negotiation rules.\n\n"
+    "Exit codes: 0 stopped with Ctrl-C; 1 the articles do not conform; 2 bad input or the address cannot be used.\n"
+)
 
 
 def _is_site(path: Path) -> bool:
