@@ -369,3 +369,13 @@ def test_406_lists_alternatives_as_html_when_html_is_acceptable_but_absent(tmp_p
     html5lib.HTMLParser(strict=True).parse(response.content)
     assert turtle.status_code == 303
     assert turtle.headers["Location"] == "/id/thing/index.ttl"
+
+
+def test_the_base_of_a_site_is_read_back_from_its_layout(tmp_path: Path) -> None:
+    from kzar_ld.web.server import site_base
+
+    write_fixture_site(tmp_path / "a", base="https://news.example/data/")
+    write_fixture_site(tmp_path / "b")
+    assert site_base(tmp_path / "a") == "https://news.example/data/"
+    assert site_base(tmp_path / "b") == DEFAULT_BASE
+    assert site_base(tmp_path) is None  # not a site: no {type}/{slug}/index.nt naming itself

@@ -27,10 +27,10 @@ Examples:
 """
 # One line per paragraph: the help formatter wraps them to the terminal.
 _EPILOG = (
-    _EXAMPLES + "\nSOURCE is a site written by 'kzar-ld site' (give --base if it was built for another base than "
-    "the default) or article directories, which are built into a temporary site first. The site is served "
-    "at the path of the base (/id/ for https://kzar.example/id/); /sparql is a read-only SPARQL endpoint. "
-    "docs/serving.md describes the negotiation rules.\n\n"
+    _EXAMPLES + "\nSOURCE is a site written by 'kzar-ld site' or article directories, which are built into a "
+    "temporary site first. The site is served at the path of its base IRI (/id/ for "
+    "https://kzar.example/id/; for a site, the base it was built for unless --base says otherwise); "
+    "/sparql is a read-only SPARQL endpoint. docs/serving.md describes the negotiation rules.\n\n"
     "Exit codes: 0 stopped with Ctrl-C; 1 the articles do not conform; 2 bad input or the address cannot be used.\n"
 )
 
@@ -68,8 +68,13 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="The TCP port.", min=1, max=65535)] = 8000,
     base: Annotated[
-        str, typer.Option(help="Base IRI of the IRIs (the site is served at its path).")
-    ] = "https://kzar.example/id/",
+        str | None,
+        typer.Option(
+            help="Base IRI of the IRIs; the site is served at its path. "
+            "Default: the base a site was built for, or https://kzar.example/id/ for articles.",
+            show_default=False,
+        ),
+    ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds a SPARQL query may run.", min=0.1)] = 10.0,
     max_rows: Annotated[int, typer.Option(help="Most rows or triples a SPARQL answer may hold.", min=1)] = 10_000,
     workers: Annotated[int, typer.Option(help="SPARQL queries run at once (each worker holds the data).", min=1)] = 2,
@@ -86,13 +91,17 @@ def serve(
     from kzar_ld.iris import validate_base
 
     with cli_errors(), contextlib.ExitStack() as stack:
-        validate_base(base)
+        from kzar_ld.iris import DEFAULT_BASE
         from kzar_ld.web.endpoint import EndpointSettings
-        from kzar_ld.web.server import create_app, listen, mount_path, run
+        from kzar_ld.web.server import create_app, listen, mount_path, run, site_base
 
+        if base is not None:
+            validate_base(base)
         if len(sources) == 1 and _is_site(sources[0]):
             site, data = sources[0], None
+            base = base or site_base(site) or DEFAULT_BASE
         else:
+            base = base or DEFAULT_BASE
             for source in sources:
                 if _is_site(source):
                     raise InputError(

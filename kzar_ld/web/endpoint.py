@@ -244,11 +244,24 @@ def _load_store(data: Path) -> Any:
     return OxigraphStore.from_rdflib(dataset)
 
 
-def _execute(store: Any, text: str, syntax: ResultSyntax, max_rows: int) -> tuple[int, str, bytes]:
+def _execute(store: Any, text: str, accept: str | None, max_rows: int) -> tuple[int, str, bytes]:
+    """Check, run and write one query (in a worker): a status, a media type and the body."""
     from kzar_ld.errors import KzarError
     from kzar_ld.serialization import Format, serialize
     from kzar_ld.sparql import ResultFormat, query
+    from kzar_ld.sparql_safety import parse_query
 
+    # Parsing is work the query's author controls too, so it runs here, under the deadline.
+    try:
+        parsed = parse_query(text, source="query")
+    except KzarError as exc:
+        return Status.BAD_REQUEST, "", str(exc).encode("utf-8")
+    syntax = result_format(accept, graphs=parsed.kind.returns_graph)
+    if syntax is None:
+        offered = _GRAPH_CHOICES if parsed.kind.returns_graph else _ROW_CHOICES
+        names = ", ".join(s.media_type for s in offered)
+        message = f"a {parsed.kind.value} result can be sent as {names}; the Accept header allows none"
+        return Status.NOT_ACCEPTABLE, "", message.encode("utf-8")
     try:
         result = query(store, text, source="query")
     except KzarError as exc:
@@ -295,9 +308,9 @@ def _worker_main(connection: Connection, data: str, max_rows: int) -> None:
             return
         if message is None:
             return
-        text, syntax_name = message
+        text, accept = message
         try:
-            status, media, body = _execute(store, text, ResultSyntax[syntax_name], max_rows)
+            status, media, body = _execute(store, text, accept, max_rows)
         except Exception as exc:  # a bug: report it in one line rather than die silently
             status, media, body = Status.INTERNAL_ERROR, "", f"{type(exc).__name__}: {exc}".encode()
         connection.send((int(status), media, body))
@@ -404,29 +417,14 @@ class QueryService:
         threading.Thread(target=respawn, name="kzar-ld-sparql-respawn", daemon=True).start()
 
     def run(self, text: str, *, accept: str | None) -> Answer:
-        """Answer one query (blocking): check it, pick the result syntax, run it in a worker."""
-        from kzar_ld.errors import KzarError
-        from kzar_ld.sparql_safety import parse_query
-
-        try:
-            parsed = parse_query(text, source="query")
-        except KzarError as exc:
-            return Answer.error(Status.BAD_REQUEST, str(exc))
-        syntax = result_format(accept, graphs=parsed.kind.returns_graph)
-        if syntax is None:
-            offered = _GRAPH_CHOICES if parsed.kind.returns_graph else _ROW_CHOICES
-            names = ", ".join(s.media_type for s in offered)
-            return Answer.error(
-                Status.NOT_ACCEPTABLE,
-                f"a {parsed.kind.value} result can be sent as {names}; the Accept header allows none",
-            )
+        """Answer one query (blocking): in a worker, which checks it, runs it and writes the result."""
         try:
             worker = self._idle.get(timeout=self.settings.queue_timeout)
         except queue.Empty:
             return Answer.error(Status.TIMEOUT, "every query worker is busy; try again later")
         limit = self.settings.timeout
         try:
-            worker.connection.send((text, syntax.name))
+            worker.connection.send((text, accept))
             if not worker.connection.poll(limit):
                 self._replace(worker)
                 return Answer.error(

@@ -62,6 +62,7 @@ __all__ = [
     "listen",
     "mount_path",
     "run",
+    "site_base",
 ]
 
 #: What a resource can be sent as, in the server's order of preference (the first one is the
@@ -192,7 +193,8 @@ class _Pages:
         # HTML for anyone who takes it; plain text for the rest (curl -H 'Accept: text/turtle').
         chosen = negotiate(request.headers.get("accept"), _ERROR_CHOICES) or _PLAIN
         reason = _REASONS.get(status, "Error")
-        all_headers = {"X-Content-Type-Options": "nosniff", **(headers or {})}
+        # The body's type follows Accept, so caches must keep one per Accept.
+        all_headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept", **(headers or {})}
         if status == 404 and self.not_found is not None and chosen is not _PLAIN:
             return Response(self.not_found, status_code=404, media_type="text/html", headers=all_headers)
         if chosen is _PLAIN:
@@ -225,6 +227,28 @@ def find_site_data(root: Path) -> Path | None:
         candidate = root / name
         if candidate.is_file():
             return candidate
+    return None
+
+
+def site_base(root: Path) -> str | None:
+    """The base IRI a site was built for, read back from its layout; None if it cannot tell.
+
+    A resource ``{base}{path}`` has its N-Triples at ``{path}/index.nt``, so the first such file
+    (in sorted order) that names a subject ending in ``/{path}`` gives the base.
+
+    >>> site_base(Path("no-such-site")) is None
+    True
+    """
+    name = LAYOUT.documents["application/n-triples"]
+    for document in sorted(root.glob(f"*/*/{name}")):
+        path = document.parent.relative_to(root).as_posix()
+        with document.open("rb") as lines:
+            for raw in lines:
+                if not raw.startswith(b"<"):
+                    continue
+                subject = raw[1 : raw.find(b">")].decode("utf-8", errors="replace")
+                if subject.endswith("/" + path):
+                    return subject[: -len(path)]
     return None
 
 
