@@ -249,23 +249,20 @@ def _execute(store: Any, text: str, accept: str | None, max_rows: int) -> tuple[
     from kzar_ld.errors import KzarError
     from kzar_ld.serialization import Format, serialize
     from kzar_ld.sparql import ResultFormat, query
-    from kzar_ld.sparql_safety import parse_query
 
-    # Parsing is work the query's author controls too, so it runs here, under the deadline.
-    try:
-        parsed = parse_query(text, source="query")
-    except KzarError as exc:
-        return Status.BAD_REQUEST, "", str(exc).encode("utf-8")
-    syntax = result_format(accept, graphs=parsed.kind.returns_graph)
-    if syntax is None:
-        offered = _GRAPH_CHOICES if parsed.kind.returns_graph else _ROW_CHOICES
-        names = ", ".join(s.media_type for s in offered)
-        message = f"a {parsed.kind.value} result can be sent as {names}; the Accept header allows none"
-        return Status.NOT_ACCEPTABLE, "", message.encode("utf-8")
+    # Everything the query's author controls (parsing included) runs here, under the deadline.
     try:
         result = query(store, text, source="query")
     except KzarError as exc:
         return Status.BAD_REQUEST, "", str(exc).encode("utf-8")
+    # The result's form decides the syntax; a 406 is found only after the query ran, which
+    # saves parsing every query twice.
+    syntax = result_format(accept, graphs=result.kind.returns_graph)
+    if syntax is None:
+        offered = _GRAPH_CHOICES if result.kind.returns_graph else _ROW_CHOICES
+        names = ", ".join(s.media_type for s in offered)
+        message = f"a {result.kind.value} result can be sent as {names}; the Accept header allows none"
+        return Status.NOT_ACCEPTABLE, "", message.encode("utf-8")
     size = len(result.triples) if result.kind.returns_graph else len(result.rows)
     if size > max_rows:
         what = "triples" if result.kind.returns_graph else "rows"
@@ -330,12 +327,12 @@ class _Worker:
         child.close()
 
     def wait_ready(self, timeout: float) -> None:
-        if not self.connection.poll(timeout):
-            self.kill()
-            raise RuntimeError(f"the query worker did not load the data within {timeout:g} s")
         try:
+            if not self.connection.poll(timeout):
+                self.kill()
+                raise RuntimeError(f"the query worker did not load the data within {timeout:g} s")
             state, detail = self.connection.recv()
-        except EOFError:
+        except (EOFError, OSError, ValueError):  # it died, or was killed by close()
             self.kill()
             raise RuntimeError("the query worker stopped while loading the data") from None
         if state != "ready":
@@ -400,7 +397,10 @@ class QueryService:
                 return
 
         def respawn() -> None:
-            fresh = _Worker(self.data, self.settings.max_rows)
+            try:
+                fresh = _Worker(self.data, self.settings.max_rows)
+            except OSError:  # no process could be started: the pool runs with one worker fewer
+                return
             with self._lock:
                 if self._closed:
                     fresh.kill()
