@@ -260,7 +260,9 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
             if p == RDF.type:
                 continue
             key, coercion = _property(str(p), embed=True)
-            nest = o in subjects and o not in inside and (home.get(o) == (s, p) or (s == article and p in _EMBED_ALWAYS))
+            nest = (
+                o in subjects and o not in inside and (home.get(o) == (s, p) or (s == article and p in _EMBED_ALWAYS))
+            )
             value = node_object(o, inside) if nest else _value(o, coercion, embed=True)
             existing = obj.get(key)
             if existing is None:
@@ -274,7 +276,9 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
     return {"@context": EMBED_CONTEXT, **node_object(article, frozenset())}
 
 
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def embeddable_json(doc: Any) -> str:

@@ -15,10 +15,16 @@ part has the id :attr:`~kzar_ld.web.corpus.MentionView.anchor`.
 
 Example:
     >>> from rdflib import URIRef
-    >>> from kzar_ld.web.corpus import MentionView
-    >>> m = MentionView(URIRef("https://x.example/id/article/a/mention/0-4"), URIRef("https://x.example/id/place/rome"), 0, 4, "Rome", "", "")
-    >>> mark_body("Rome wins.", [m], lambda node: ("../../place/rome/index.html", "Rome"))
-    '<p data-start="0" data-end="10"><mark id="mention-0-4" class="mention" data-start="0" data-end="4" data-entity="https://x.example/id/place/rome" data-mention="https://x.example/id/article/a/mention/0-4"><a href="../../place/rome/index.html">Rome</a></mark> wins.</p>'
+    >>> m = MentionView(URIRef("urn:ex:m/0-4"), URIRef("urn:ex:rome"), 0, 4, "Rome", "", "")
+    >>> html = mark_body("Rome wins.", [m], lambda node: ("rome.html", "Rome"))
+    >>> print(html.replace(" data-", "\\n  data-"))
+    <p
+      data-start="0"
+      data-end="10"><mark id="mention-0-4" class="mention"
+      data-start="0"
+      data-end="4"
+      data-entity="urn:ex:rome"
+      data-mention="urn:ex:m/0-4"><a href="rome.html">Rome</a></mark> wins.</p>
 """
 
 from __future__ import annotations
@@ -76,7 +82,7 @@ def _tree(body: str, mentions: Iterable[MentionView]) -> list[_Node]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     while heap:
-        start, neg_end, kind, rank, part, node = heapq.heappop(heap)
+        start, _, kind, rank, part, node = heapq.heappop(heap)
         while stack and start >= stack[-1].end:
             stack.pop()
         if stack and node.end > stack[-1].end:
@@ -136,7 +142,9 @@ def mark_body(body: str, mentions: Iterable[MentionView], link: Link) -> str:
         target = link(m.entity)
         if own == 0 and target:
             name = escape(target[1])
-            out.append(f'<sup class="also"><a href="{escape(target[0])}" title="{name}" aria-label="{name}">↗</a></sup>')
+            out.append(
+                f'<sup class="also"><a href="{escape(target[0])}" title="{name}" aria-label="{name}">↗</a></sup>'
+            )
 
     pos = 0
     for root in _tree(body, mentions):

@@ -155,9 +155,9 @@ def build_site(data: Dataset | Iterable[Graph], out: str | os.PathLike[str], *, 
     ``data`` is what :func:`kzar_ld.build_graph` returns, or any iterable of per-article graphs
     (each named by its article's IRI). ``base`` is the base the IRIs were minted under; IRIs
     outside it (Wikidata, GeoNames) are linked, not given pages. ``out`` must not exist, be
-    empty, or hold a site written before (its ``index.html`` names :data:`GENERATOR`); it is
-    replaced whole. Raises :class:`~kzar_ld.errors.OutputError` when it cannot be written and
-    :class:`~kzar_ld.errors.InputError` when no article is under ``base``.
+    empty, or hold a site written before (its ``index.html`` names :data:`GENERATOR`, beside the
+    stylesheet and the 404 page); it is replaced whole. Raises :class:`~kzar_ld.errors.OutputError`
+    when it cannot be written and :class:`~kzar_ld.errors.InputError` when no article is under ``base``.
     """
     target = Path(out)
     _check_target(target)
@@ -190,7 +190,12 @@ def _check_target(target: Path) -> None:
         home = target / LAYOUT.document("", "text/html")
         marker = f'<meta name="generator" content="{GENERATOR}">'
         try:
-            ours = home.is_file() and marker in home.read_text(encoding="utf-8", errors="replace")[:4096]
+            # A site's top (not one of its resource folders): the home page, the stylesheet, the 404 page.
+            ours = (
+                (target / LAYOUT.stylesheet).is_file()
+                and (target / LAYOUT.not_found).is_file()
+                and marker in home.read_text(encoding="utf-8", errors="replace")[:4096]
+            )
         except OSError:
             ours = False
         if not ours:
@@ -253,9 +258,12 @@ class _Writer:
         self.stated: dict[tuple[Node, Node, Node], list[ArticleView]] = defaultdict(list)
         self.mentions: dict[tuple[URIRef, Node], list[MentionView]] = defaultdict(list)
         self.mentioned_in: dict[Node, list[ArticleView]] = defaultdict(list)
+        self.described_by: dict[Node, list[ArticleView]] = defaultdict(list)
         for article in corpus.articles:
             for triple in article.graph:
                 self.stated[triple].append(article)
+                if triple[1] == RDF.type:
+                    self.described_by[triple[0]].append(article)
             for m in article.mentions:
                 key = (article.iri, m.entity)
                 if not self.mentions[key]:
@@ -414,7 +422,11 @@ class _Writer:
         )
         incoming = sorted(
             ((s, p) for s, p in union.subject_predicates(node) if p not in _HIDDEN_IN and s != node),
-            key=lambda sp: (_INVERSE.get(sp[1], "is " + _words(sp[1]) + " of"), self.c.label(sp[0]).casefold(), str(sp[0])),
+            key=lambda sp: (
+                _INVERSE.get(sp[1], "is " + _words(sp[1]) + " of"),
+                self.c.label(sp[0]).casefold(),
+                str(sp[0]),
+            ),
         )
         statements = [self.statement(node, p, o, o, _words(p), here) for p, o in outgoing]
         statements += [
@@ -442,7 +454,9 @@ class _Writer:
         """A statement about the page's entity: the other end, and per article, its support and reason."""
         sources = []
         for article in self.stated.get((s, p, o), []):
-            support = self.mentions.get((article.iri, other)) or self.mentions.get((article.iri, s if other == o else o))
+            support = self.mentions.get((article.iri, other)) or self.mentions.get(
+                (article.iri, s if other == o else o)
+            )
             sources.append(
                 {
                     "article": self.ref(article.iri, here),
@@ -496,7 +510,7 @@ class _Writer:
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in self.listing(Category.EVENTS, here):
             node = URIRef(item["iri"])
-            reported = sorted(a.date_published for a in self.mentioned_in.get(node, []))
+            reported = sorted(a.date_published for a in self.mentioned_in.get(node) or self.described_by.get(node, []))
             ended = sorted(str(d) for d in self.c.union.objects(node, KZAR.endedNoLaterThan))
             starts = sorted(str(d) for d in self.c.union.objects(node, SCHEMA.startDate))
             date = (starts or reported or ended or ["undated"])[0]
