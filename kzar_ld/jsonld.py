@@ -76,6 +76,7 @@ def _schema_terms() -> dict[str, tuple[str, str | None]]:
     return out
 
 
+@cache
 def _curie(iri: str, *, embed: bool = False) -> str | None:
     for prefix, ns in _embed_prefixes() if embed else _prefixes():
         if iri.startswith(ns) and len(iri) > len(ns):
@@ -237,12 +238,13 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
         pairs = subjects.get(s, [])
         if s != article:
             return pairs
-        rank = {p: i for i, p in enumerate(_EMBED_FIRST)}
+        rank: dict[Node, int] = {p: i for i, p in enumerate(_EMBED_FIRST)}
         return sorted(pairs, key=lambda po: rank.get(po[0], len(rank)))  # stable: keeps the sort below
 
     # Breadth first from the article: where each node is nested.
     home: dict[Node, tuple[Node, Node]] = {}
-    queue, seen = [article], {article}
+    queue: list[Node] = [article]
+    seen: set[Node] = {article}
     for s in queue:
         for p, o in links(s):
             if p != RDF.type and o in subjects and o not in seen:

@@ -151,6 +151,10 @@ def _one(graph: Graph, s: Node, p: URIRef) -> str | None:
     return values[0] if values else None
 
 
+def _int(value: Node | None) -> int | None:
+    return int(value) if isinstance(value, Literal) and str(value).isdigit() else None
+
+
 def _graphs(data: Dataset | Iterable[Graph]) -> list[Graph]:
     if isinstance(data, Dataset):
         return [g for g in data.graphs() if len(g) and isinstance(g.identifier, URIRef)]
@@ -200,7 +204,7 @@ def _article(graph: Graph, iri: URIRef) -> ArticleView:
         exact = prefix = suffix = ""
         for selector in graph.objects(target, OA.hasSelector):
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start, end = int(graph.value(selector, OA.start)), int(graph.value(selector, OA.end))  # type: ignore[arg-type]
+                start, end = _int(graph.value(selector, OA.start)), _int(graph.value(selector, OA.end))
             elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
                 exact = _one(graph, selector, OA.exact) or ""
                 prefix = _one(graph, selector, OA.prefix) or ""
