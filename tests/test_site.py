@@ -419,3 +419,14 @@ def test_cli_site_writes_and_reports(tmp_path: Path) -> None:
     assert "refusing to replace" in refused.stderr and refused.stderr.count("\n") == 2  # warnings line + error line
     missing = runner.invoke(app, ["site", str(tmp_path / "nowhere"), "-o", str(tmp_path / "x")])
     assert missing.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+def test_the_python_example_in_the_web_docs_runs() -> None:
+    text = Path("docs/web.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert len(blocks) == 1
+    done = subprocess.run([sys.executable, "-c", blocks[0]], capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    articles, resources, files = (int(x) for x in done.stdout.split())
+    # Four documents per resource, plus the home, 404 and index pages and the stylesheet.
+    assert articles == 1 and resources > 100 and files == 4 * resources + 3 + len(LAYOUT.indexes)
