@@ -180,10 +180,16 @@ def read_corpus(data: Dataset | Iterable[Graph], *, base: str = DEFAULT_BASE) ->
         raise InputError(f"no schema:NewsArticle under the base {base}: build the articles with the same --base")
     articles.sort(key=lambda a: (_desc(a.date_published), str(a.iri)))
     categories: dict[URIRef, Category] = {}
-    for s, o in union.subject_objects(RDF.type):
+    rank = {c: i for i, c in enumerate(Category)}
+    for s, o in sorted(union.subject_objects(RDF.type), key=lambda so: (str(so[0]), str(so[1]))):
         category = _CATEGORY_OF_CLASS.get(o)
-        if isinstance(s, URIRef) and category is not None:
-            categories.setdefault(s, category)
+        # A node of two kinds (rare) is listed under the first, in the order of Category.
+        if (
+            isinstance(s, URIRef)
+            and category is not None
+            and (s not in categories or rank[category] < rank[categories[s]])
+        ):
+            categories[s] = category
     return Corpus(base=base, articles=tuple(articles), union=union, categories=MappingProxyType(categories))
 
 

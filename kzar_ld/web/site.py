@@ -151,6 +151,15 @@ def _words(iri: Node) -> str:
     return _CAMEL.sub(" ", local).lower()
 
 
+def _curie(iri: Node) -> str:
+    """``schema:Person``, ``foaf:name``: how a term is written in our Turtle."""
+    text = str(iri)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
+
+
 def _inverse(predicate: Node) -> str:
     found = _INVERSE.get(predicate) if isinstance(predicate, URIRef) else None
     return found if found is not None else f"is {_words(predicate)} of"
@@ -306,10 +315,11 @@ class _Writer:
     def mention_ref(self, m: MentionView, article: ArticleView, here: str) -> dict[str, Any]:
         path = self.c.local(article.iri)
         assert path is not None
+        # The context is cut at a fixed width: say so when it does not reach the body's ends.
         return {
-            "prefix": m.prefix,
+            "prefix": ("…" if m.start - len(m.prefix) > 0 else "") + m.prefix,
             "exact": m.exact,
-            "suffix": m.suffix,
+            "suffix": m.suffix + ("…" if m.end + len(m.suffix) < len(article.body) else ""),
             "href": f"{self.prefix(here)}{path}/index.html#{m.anchor}",
             "article": article.headline,
             "date": article.date_published,
@@ -451,10 +461,10 @@ class _Writer:
 
     def entity_page(self, node: URIRef, here: str) -> None:
         union = self.c.union
-        types = [self.ref(t, here) for t in sorted(union.objects(node, RDF.type), key=str)]
+        types = [{**self.ref(t, here), "text": _curie(t)} for t in sorted(union.objects(node, RDF.type), key=str)]
         outgoing = sorted(
             ((p, o) for p, o in union.predicate_objects(node) if p not in _HIDDEN_OUT),
-            key=lambda po: (_words(po[0]), self.label(po[1]).casefold(), str(po[1])),
+            key=lambda po: (_words(po[0]), self.label(po[1]).casefold(), str(po[1]), str(po[0])),
         )
         incoming = sorted(
             ((s, p) for s, p in union.subject_predicates(node) if p not in _HIDDEN_IN and s != node),
@@ -462,10 +472,21 @@ class _Writer:
                 _inverse(sp[1]),
                 self.label(sp[0]).casefold(),
                 str(sp[0]),
+                str(sp[1]),
             ),
         )
-        statements = [self.statement(node, p, o, o, _words(p), here) for p, o in outgoing]
-        statements += [self.statement(s, p, node, s, _inverse(p), here) for s, p in incoming]
+        listed = [self.statement(node, p, o, o, _words(p), here) for p, o in outgoing]
+        listed += [self.statement(s, p, node, s, _inverse(p), here) for s, p in incoming]
+        # schema.org and FOAF often say the same thing (name, family name): one line, both terms.
+        statements: list[dict[str, Any]] = []
+        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for st in listed:
+            key = (st["verb"], st["value"]["iri"] or "", st["value"]["text"])
+            if key in merged:
+                merged[key]["terms"] += st["terms"]
+                continue
+            merged[key] = st
+            statements.append(st)
         mentioned = [
             {
                 "article": self.ref(a.iri, here),
@@ -498,7 +519,7 @@ class _Writer:
                     "reason": self.derived.get((article.iri, s, p, o)),
                 }
             )
-        return {"verb": verb, "value": self.ref(other, here), "sources": sources}
+        return {"verb": verb, "value": self.ref(other, here), "sources": sources, "terms": [_curie(p)]}
 
     def mention_page(self, node: URIRef, here: str) -> None:
         for article in self.c.articles:
