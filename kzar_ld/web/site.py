@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -333,10 +334,12 @@ class _Writer:
         path.write_bytes(payload)
         self.files += 1
 
-    def page(self, template: str, here: str, title: str, *, file: str | None = None, **context: Any) -> None:
+    def page(
+        self, template: str, here: str, title: str, *, file: str | None = None, root: str | None = None, **context: Any
+    ) -> None:
         html = self.env.get_template(template).render(
             title=title,
-            root=self.prefix(here),
+            root=self.prefix(here) if root is None else root,
             generator=GENERATOR,
             indexes=LAYOUT.indexes,
             stylesheet=LAYOUT.stylesheet,
@@ -408,7 +411,9 @@ class _Writer:
                 self.timeline()
             elif category is not Category.OTHER:
                 self.index(category)
-        self.page("404.html", "", "Not found", alternates=False, file=LAYOUT.not_found)
+        # Served in place of any missing address, at any depth: its links start from the base's path.
+        root = urlsplit(self.c.base).path
+        self.page("404.html", "", "Not found", alternates=False, file=LAYOUT.not_found, root=root)
         return resources, self.files
 
     # -- pages ---------------------------------------------------------------------------------
