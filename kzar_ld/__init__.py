@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         query_endpoint,
     )
     from kzar_ld.vocab import VocabProblem, check_schema_usage, with_inferred_types
+    from kzar_ld.web import Site, build_site
 
 _LAZY: dict[str, str] = {
     "Annotation": "kzar_ld.annotation",
@@ -85,6 +86,7 @@ _LAZY: dict[str, str] = {
     "ReportFormat": "kzar_ld.shacl",
     "ResultFormat": "kzar_ld.sparql",
     "Severity": "kzar_ld.shacl",
+    "Site": "kzar_ld.web",
     "Span": "kzar_ld.annotated",
     "UnsafeInputError": "kzar_ld.errors",
     "ValidationReport": "kzar_ld.shacl",
@@ -92,6 +94,7 @@ _LAZY: dict[str, str] = {
     "VocabProblem": "kzar_ld.vocab",
     "annotation_json_schema": "kzar_ld.annotation",
     "build_graph": "kzar_ld.mapping",
+    "build_site": "kzar_ld.web",
     "bundled_queries": "kzar_ld.sparql",
     "bundled_query": "kzar_ld.sparql",
     "check_schema_usage": "kzar_ld.vocab",
@@ -161,6 +164,7 @@ __all__ = [
     "ReportFormat",
     "ResultFormat",
     "Severity",
+    "Site",
     "Span",
     "UnsafeInputError",
     "ValidationReport",
@@ -169,6 +173,7 @@ __all__ = [
     "__version__",
     "annotation_json_schema",
     "build_graph",
+    "build_site",
     "bundled_queries",
     "bundled_query",
     "check_schema_usage",

@@ -76,6 +76,7 @@ def _schema_terms() -> dict[str, tuple[str, str | None]]:
     return out
 
 
+@cache
 def _curie(iri: str, *, embed: bool = False) -> str | None:
     for prefix, ns in _embed_prefixes() if embed else _prefixes():
         if iri.startswith(ns) and len(iri) > len(ns):
@@ -237,12 +238,13 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
         pairs = subjects.get(s, [])
         if s != article:
             return pairs
-        rank = {p: i for i, p in enumerate(_EMBED_FIRST)}
+        rank: dict[Node, int] = {p: i for i, p in enumerate(_EMBED_FIRST)}
         return sorted(pairs, key=lambda po: rank.get(po[0], len(rank)))  # stable: keeps the sort below
 
     # Breadth first from the article: where each node is nested.
     home: dict[Node, tuple[Node, Node]] = {}
-    queue, seen = [article], {article}
+    queue: list[Node] = [article]
+    seen: set[Node] = {article}
     for s in queue:
         for p, o in links(s):
             if p != RDF.type and o in subjects and o not in seen:
@@ -260,7 +262,9 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
             if p == RDF.type:
                 continue
             key, coercion = _property(str(p), embed=True)
-            nest = o in subjects and o not in inside and (home.get(o) == (s, p) or (s == article and p in _EMBED_ALWAYS))
+            nest = (
+                o in subjects and o not in inside and (home.get(o) == (s, p) or (s == article and p in _EMBED_ALWAYS))
+            )
             value = node_object(o, inside) if nest else _value(o, coercion, embed=True)
             existing = obj.get(key)
             if existing is None:
@@ -274,7 +278,9 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
     return {"@context": EMBED_CONTEXT, **node_object(article, frozenset())}
 
 
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 def embeddable_json(doc: Any) -> str:

@@ -153,6 +153,13 @@ class _ArticleMapper:
                 value = value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         return value.replace("/", "-")
 
+    def web(self, s: URIRef, url: str | None, same_as: Iterable[str]) -> None:
+        """An agent's own web page and the same agent elsewhere."""
+        if url is not None:
+            self.add(s, SCHEMA.url, URIRef(url))
+        for other in same_as:
+            self.add(s, SCHEMA.sameAs, URIRef(other))
+
     def names(self, s: URIRef, name: str, alternates: Iterable[str] = ()) -> None:
         self.text(s, SCHEMA.name, name)
         for alt in alternates:
@@ -184,6 +191,10 @@ class _ArticleMapper:
         self.text(s, SCHEMA.inLanguage, facts.language)
         if facts.url is not None:
             self.add(s, SCHEMA.url, URIRef(facts.url))
+            # The page the article is published on is the page whose main entity it is.
+            self.add(s, SCHEMA.mainEntityOfPage, URIRef(facts.url))
+        for image in facts.image:
+            self.add(s, SCHEMA.image, URIRef(image))
         self.add(s, SCHEMA.publisher, self.ref(facts.publisher))
         for author in facts.authors:
             self.add(s, SCHEMA.author, self.ref(author))
@@ -226,6 +237,7 @@ class _ArticleMapper:
             for occupation in p.occupations:
                 self.add(s, SCHEMA.hasOccupation, self.ref(occupation))
             self.link(s, SCHEMA.workLocation, p.work_location)
+            self.web(s, p.url, p.same_as)
             for role in p.roles:
                 r = URIRef(self.m.role(self.a.slugs[p.id], self.a.slugs[f"{p.id}\x00{role.id}"]))
                 org = self.ref(role.organization)
@@ -253,6 +265,9 @@ class _ArticleMapper:
             self.link(s, SCHEMA.parentOrganization, o.parent)
             self.link(s, SCHEMA.location, o.location)
             self.link(s, SCHEMA.areaServed, o.area_served)
+            self.web(s, o.url, o.same_as)
+            if o.logo is not None:
+                self.add(s, SCHEMA.logo, URIRef(o.logo))
             self.text(s, KZAR.derivation, o.implied)
 
     def places(self) -> None:
@@ -309,9 +324,7 @@ class _ArticleMapper:
             self.text(s, KZAR.derivation, e.implied)
 
     def relations(self) -> None:
-        derived_years = {
-            e.anniversary_of: e for e in self.a.annotation.events if e.anniversary_of is not None
-        }
+        derived_years = {e.anniversary_of: e for e in self.a.annotation.events if e.anniversary_of is not None}
         for rel in self.a.annotation.relations:
             s = self.ref(rel.id)
             self.add(s, RDF.type, KZAR.DiplomaticRelation)

@@ -28,9 +28,13 @@ def site(
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="The site's folder: new, empty, or a site written before.", show_default=False),
+        typer.Option(
+            "--output", "-o", help="The site's folder: new, empty, or a site written before.", show_default=False
+        ),
     ],
-    base: Annotated[str, typer.Option(help="Base IRI of every minted IRI (deploy the site there).")] = "https://kzar.example/id/",
+    base: Annotated[
+        str, typer.Option(help="Base IRI of every minted IRI (deploy the site there).")
+    ] = "https://kzar.example/id/",
     max_bytes: Annotated[int, typer.Option(help="Refuse input files larger than this.", min=1)] = 10 * 1024 * 1024,
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
@@ -62,6 +66,7 @@ def site(
                 typer.echo(f"kzar-ld: {len(report.warnings)} SHACL warning(s); see kzar-ld validate", err=True)
         written = build_site(dataset, output, base=base)
         typer.echo(
-            f"kzar-ld: wrote {output} ({written.articles} article(s), {written.resources} resources, {written.files} files)",
+            f"kzar-ld: wrote {output} ({written.articles} article(s), "
+            f"{written.resources} resources, {written.files} files)",
             err=True,
         )

@@ -151,6 +151,10 @@ def _one(graph: Graph, s: Node, p: URIRef) -> str | None:
     return values[0] if values else None
 
 
+def _int(value: Node | None) -> int | None:
+    return int(value) if isinstance(value, Literal) and str(value).isdigit() else None
+
+
 def _graphs(data: Dataset | Iterable[Graph]) -> list[Graph]:
     if isinstance(data, Dataset):
         return [g for g in data.graphs() if len(g) and isinstance(g.identifier, URIRef)]
@@ -176,10 +180,16 @@ def read_corpus(data: Dataset | Iterable[Graph], *, base: str = DEFAULT_BASE) ->
         raise InputError(f"no schema:NewsArticle under the base {base}: build the articles with the same --base")
     articles.sort(key=lambda a: (_desc(a.date_published), str(a.iri)))
     categories: dict[URIRef, Category] = {}
-    for s, o in union.subject_objects(RDF.type):
+    rank = {c: i for i, c in enumerate(Category)}
+    for s, o in sorted(union.subject_objects(RDF.type), key=lambda so: (str(so[0]), str(so[1]))):
         category = _CATEGORY_OF_CLASS.get(o)
-        if isinstance(s, URIRef) and category is not None:
-            categories.setdefault(s, category)
+        # A node of two kinds (rare) is listed under the first, in the order of Category.
+        if (
+            isinstance(s, URIRef)
+            and category is not None
+            and (s not in categories or rank[category] < rank[categories[s]])
+        ):
+            categories[s] = category
     return Corpus(base=base, articles=tuple(articles), union=union, categories=MappingProxyType(categories))
 
 
@@ -200,7 +210,7 @@ def _article(graph: Graph, iri: URIRef) -> ArticleView:
         exact = prefix = suffix = ""
         for selector in graph.objects(target, OA.hasSelector):
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
-                start, end = int(graph.value(selector, OA.start)), int(graph.value(selector, OA.end))  # type: ignore[arg-type]
+                start, end = _int(graph.value(selector, OA.start)), _int(graph.value(selector, OA.end))
             elif (selector, RDF.type, OA.TextQuoteSelector) in graph:
                 exact = _one(graph, selector, OA.exact) or ""
                 prefix = _one(graph, selector, OA.prefix) or ""

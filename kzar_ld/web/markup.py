@@ -15,10 +15,16 @@ part has the id :attr:`~kzar_ld.web.corpus.MentionView.anchor`.
 
 Example:
     >>> from rdflib import URIRef
-    >>> from kzar_ld.web.corpus import MentionView
-    >>> m = MentionView(URIRef("https://x.example/id/article/a/mention/0-4"), URIRef("https://x.example/id/place/rome"), 0, 4, "Rome", "", "")
-    >>> mark_body("Rome wins.", [m], lambda node: ("../../place/rome/index.html", "Rome"))
-    '<p data-start="0" data-end="10"><mark id="mention-0-4" class="mention" data-start="0" data-end="4" data-entity="https://x.example/id/place/rome" data-mention="https://x.example/id/article/a/mention/0-4"><a href="../../place/rome/index.html">Rome</a></mark> wins.</p>'
+    >>> m = MentionView(URIRef("urn:ex:m/0-4"), URIRef("urn:ex:rome"), 0, 4, "Rome", "", "")
+    >>> html = mark_body("Rome wins.", [m], lambda node: ("rome.html", "Rome"))
+    >>> print(html.replace(" data-", "\\n  data-"))
+    <p
+      data-start="0"
+      data-end="10"><mark id="mention-0-4" class="mention"
+      data-start="0"
+      data-end="4"
+      data-entity="urn:ex:rome"
+      data-mention="urn:ex:m/0-4"><a href="rome.html">Rome</a></mark> wins.</p>
 """
 
 from __future__ import annotations
@@ -64,32 +70,51 @@ class _Node:
 
 
 def _tree(body: str, mentions: Iterable[MentionView]) -> list[_Node]:
-    heap: list[tuple[int, int, int, int, int, _Node]] = []
+    paras = paragraphs(body)
+    heap: list[tuple[int, int, int, int, _Node]] = []
     order = 0
-    for start, end in paragraphs(body):
-        heap.append((start, -end, 0, order, 0, _Node(start, end, None)))
+    for start, end in paras:
+        heap.append((start, -end, 0, order, _Node(start, end, None)))
         order += 1
     for m in mentions:
-        heap.append((m.start, -m.end, 1, order, 0, _Node(m.start, m.end, m)))
+        # Paragraphs never split: a mention is cut at the breaks (the blank lines stay unmarked).
+        for p_start, p_end in paras:
+            start, end = max(m.start, p_start), min(m.end, p_end)
+            if start < end:
+                heap.append((start, -end, 1, order, _Node(start, end, m)))
         order += 1
     heapq.heapify(heap)
     roots: list[_Node] = []
     stack: list[_Node] = []
     while heap:
-        start, neg_end, kind, rank, part, node = heapq.heappop(heap)
+        start, _, kind, rank, node = heapq.heappop(heap)
         while stack and start >= stack[-1].end:
             stack.pop()
         if stack and node.end > stack[-1].end:
-            # Crosses the edge of its container: keep the inside here, the rest goes on later.
+            # Crosses the edge of the mention it starts in: keep the inside here, the rest goes on later.
             edge = stack[-1].end
-            rest = _Node(edge, node.end, node.mention, part=(part or 1) + 1)
-            heapq.heappush(heap, (edge, -node.end, kind, rank, rest.part, rest))
-            node.end, node.part = edge, part or 1
-        elif part:
-            node.part = part
+            heapq.heappush(heap, (edge, -node.end, kind, rank, _Node(edge, node.end, node.mention)))
+            node.end = edge
         (stack[-1].children if stack else roots).append(node)
         stack.append(node)
+    _number_parts(roots)
     return roots
+
+
+def _number_parts(roots: list[_Node]) -> None:
+    pieces: dict[int, list[_Node]] = {}
+
+    def walk(nodes: list[_Node]) -> None:
+        for node in nodes:
+            if node.mention is not None:
+                pieces.setdefault(id(node.mention), []).append(node)
+            walk(node.children)
+
+    walk(roots)
+    for nodes in pieces.values():
+        if len(nodes) > 1:
+            for n, node in enumerate(nodes, 1):
+                node.part = n
 
 
 Link = Callable[[Node], tuple[str, str] | None]
@@ -136,7 +161,9 @@ def mark_body(body: str, mentions: Iterable[MentionView], link: Link) -> str:
         target = link(m.entity)
         if own == 0 and target:
             name = escape(target[1])
-            out.append(f'<sup class="also"><a href="{escape(target[0])}" title="{name}" aria-label="{name}">↗</a></sup>')
+            out.append(
+                f'<sup class="also"><a href="{escape(target[0])}" title="{name}" aria-label="{name}">↗</a></sup>'
+            )
 
     pos = 0
     for root in _tree(body, mentions):

@@ -43,14 +43,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzar_ld.errors import OutputError
 from kzar_ld.iris import DEFAULT_BASE
-from kzar_ld.namespaces import FOAF, KZAR, OA, RDF, SCHEMA
+from kzar_ld.namespaces import FOAF, KZAR, OA, PREFIXES, RDF, SCHEMA
 from kzar_ld.resources import read_text
+from kzar_ld.serialization import _term_key
+from kzar_ld.terms import to_oxigraph
 from kzar_ld.web.corpus import ArticleView, Category, Corpus, MentionView, read_corpus
 from kzar_ld.web.markup import mark_body
 
@@ -149,15 +152,29 @@ def _words(iri: Node) -> str:
     return _CAMEL.sub(" ", local).lower()
 
 
+def _curie(iri: Node) -> str:
+    """``schema:Person``, ``foaf:name``: how a term is written in our Turtle."""
+    text = str(iri)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(namespace):
+            return f"{prefix}:{text[len(namespace) :]}"
+    return text
+
+
+def _inverse(predicate: Node) -> str:
+    found = _INVERSE.get(predicate) if isinstance(predicate, URIRef) else None
+    return found if found is not None else f"is {_words(predicate)} of"
+
+
 def build_site(data: Dataset | Iterable[Graph], out: str | os.PathLike[str], *, base: str = DEFAULT_BASE) -> Site:
     """Write the static site of the articles in ``data`` (one named graph per article) to ``out``.
 
     ``data`` is what :func:`kzar_ld.build_graph` returns, or any iterable of per-article graphs
     (each named by its article's IRI). ``base`` is the base the IRIs were minted under; IRIs
     outside it (Wikidata, GeoNames) are linked, not given pages. ``out`` must not exist, be
-    empty, or hold a site written before (its ``index.html`` names :data:`GENERATOR`); it is
-    replaced whole. Raises :class:`~kzar_ld.errors.OutputError` when it cannot be written and
-    :class:`~kzar_ld.errors.InputError` when no article is under ``base``.
+    empty, or hold a site written before (its ``index.html`` names :data:`GENERATOR`, beside the
+    stylesheet and the 404 page); it is replaced whole. Raises :class:`~kzar_ld.errors.OutputError`
+    when it cannot be written and :class:`~kzar_ld.errors.InputError` when no article is under ``base``.
     """
     target = Path(out)
     _check_target(target)
@@ -190,7 +207,12 @@ def _check_target(target: Path) -> None:
         home = target / LAYOUT.document("", "text/html")
         marker = f'<meta name="generator" content="{GENERATOR}">'
         try:
-            ours = home.is_file() and marker in home.read_text(encoding="utf-8", errors="replace")[:4096]
+            # A site's top (not one of its resource folders): the home page, the stylesheet, the 404 page.
+            ours = (
+                (target / LAYOUT.stylesheet).is_file()
+                and (target / LAYOUT.not_found).is_file()
+                and marker in home.read_text(encoding="utf-8", errors="replace")[:4096]
+            )
         except OSError:
             ours = False
         if not ours:
@@ -239,6 +261,8 @@ class _Writer:
         self.root = root
         self.env = _environment()
         self.files = 0
+        self._ox: dict[Node, Any] = {}
+        self._labels: dict[Node, str] = {}
         union = corpus.union
         # Every subject under the base without a fragment has a folder; a fragment's statements
         # (an identifier, a selector) belong to the document of the IRI before the '#'.
@@ -253,9 +277,12 @@ class _Writer:
         self.stated: dict[tuple[Node, Node, Node], list[ArticleView]] = defaultdict(list)
         self.mentions: dict[tuple[URIRef, Node], list[MentionView]] = defaultdict(list)
         self.mentioned_in: dict[Node, list[ArticleView]] = defaultdict(list)
+        self.described_by: dict[Node, list[ArticleView]] = defaultdict(list)
         for article in corpus.articles:
             for triple in article.graph:
                 self.stated[triple].append(article)
+                if triple[1] == RDF.type:
+                    self.described_by[triple[0]].append(article)
             for m in article.mentions:
                 key = (article.iri, m.entity)
                 if not self.mentions[key]:
@@ -284,15 +311,16 @@ class _Writer:
         """What a template needs to show a node: its name, link and IRI (or a literal's text)."""
         if isinstance(node, Literal):
             return {"text": str(node), "href": None, "iri": None, "lang": node.language}
-        return {"text": self.c.label(node), "href": self.href(node, here), "iri": str(node), "lang": None}
+        return {"text": self.label(node), "href": self.href(node, here), "iri": str(node), "lang": None}
 
     def mention_ref(self, m: MentionView, article: ArticleView, here: str) -> dict[str, Any]:
         path = self.c.local(article.iri)
         assert path is not None
+        # The context is cut at a fixed width: say so when it does not reach the body's ends.
         return {
-            "prefix": m.prefix,
+            "prefix": ("…" if m.start - len(m.prefix) > 0 else "") + m.prefix,
             "exact": m.exact,
-            "suffix": m.suffix,
+            "suffix": m.suffix + ("…" if m.end + len(m.suffix) < len(article.body) else ""),
             "href": f"{self.prefix(here)}{path}/index.html#{m.anchor}",
             "article": article.headline,
             "date": article.date_published,
@@ -306,10 +334,12 @@ class _Writer:
         path.write_bytes(payload)
         self.files += 1
 
-    def page(self, template: str, here: str, title: str, *, file: str | None = None, **context: Any) -> None:
+    def page(
+        self, template: str, here: str, title: str, *, file: str | None = None, root: str | None = None, **context: Any
+    ) -> None:
         html = self.env.get_template(template).render(
             title=title,
-            root=self.prefix(here),
+            root=self.prefix(here) if root is None else root,
             generator=GENERATOR,
             indexes=LAYOUT.indexes,
             stylesheet=LAYOUT.stylesheet,
@@ -319,16 +349,43 @@ class _Writer:
         )
         self.put(file or LAYOUT.document(here, "text/html"), html.encode("utf-8"))
 
-    def data_documents(self, path: str, triples: Iterable[tuple[Node, Node, Node]]) -> None:
-        from kzar_ld.jsonld import to_jsonld_bytes
-        from kzar_ld.serialization import Format, serialize, sorted_quads
+    def data_documents(
+        self, path: str, triples: Iterable[tuple[Node, Node, Node]], *, whole: Graph | None = None
+    ) -> None:
+        """The Turtle, N-Triples and JSON-LD of a resource: sorted as :mod:`kzar_ld.serialization` sorts."""
+        import pyoxigraph as ox
 
-        graph = Graph()
-        for t in triples:
-            graph.add(t)
-        self.put(LAYOUT.document(path, "text/turtle"), serialize(graph, format=Format.TURTLE))
-        self.put(LAYOUT.document(path, "application/n-triples"), serialize(graph, format=Format.NT))
-        self.put(LAYOUT.document(path, "application/ld+json"), to_jsonld_bytes(sorted_quads(graph, graphs=False)))
+        from kzar_ld.jsonld import to_jsonld_bytes
+        from kzar_ld.serialization import Format, serialize
+
+        if whole is not None:  # an article: its named graph, written exactly as `build` writes it
+            self.put(LAYOUT.document(path, "text/turtle"), serialize(whole, format=Format.TURTLE))
+            self.put(LAYOUT.document(path, "application/n-triples"), serialize(whole, format=Format.NT))
+            self.put(LAYOUT.document(path, "application/ld+json"), serialize(whole, format=Format.JSON_LD))
+            return
+        # One resource's few statements: sorting them directly is much cheaper than building a graph.
+        ordered = sorted(
+            set(triples), key=lambda t: (_term_key(t[0]), t[1] != RDF.type, _term_key(t[1]), _term_key(t[2]))
+        )
+        statements = [ox.Triple(self.ox(s), self.ox(p), self.ox(o)) for s, p, o in ordered]
+        turtle = ox.serialize(statements, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIXES))
+        ntriples = ox.serialize(statements, format=ox.RdfFormat.N_TRIPLES)
+        assert turtle is not None and ntriples is not None
+        self.put(LAYOUT.document(path, "text/turtle"), turtle)
+        self.put(LAYOUT.document(path, "application/n-triples"), ntriples)
+        self.put(LAYOUT.document(path, "application/ld+json"), to_jsonld_bytes([(*t, None) for t in ordered]))
+
+    def label(self, node: Node) -> str:
+        found = self._labels.get(node)
+        if found is None:
+            found = self._labels[node] = self.c.label(node)
+        return found
+
+    def ox(self, term: Node) -> Any:
+        found = self._ox.get(term)
+        if found is None:
+            found = self._ox[term] = to_oxigraph(term)
+        return found
 
     def write(self) -> tuple[int, int]:
         self.put(LAYOUT.stylesheet, read_text("web/templates", "site.css").encode("utf-8"))
@@ -339,7 +396,7 @@ class _Writer:
             assert path is not None
             article = self.by_iri.get(node)
             if article is not None:
-                self.data_documents(path, article.graph)
+                self.data_documents(path, (), whole=article.graph)
                 self.article_page(article, path)
             else:
                 self.data_documents(path, self.described[iri])
@@ -354,7 +411,9 @@ class _Writer:
                 self.timeline()
             elif category is not Category.OTHER:
                 self.index(category)
-        self.page("404.html", "", "Not found", alternates=False, file=LAYOUT.not_found)
+        # Served in place of any missing address, at any depth: its links start from the base's path.
+        root = urlsplit(self.c.base).path
+        self.page("404.html", "", "Not found", alternates=False, file=LAYOUT.not_found, root=root)
         return resources, self.files
 
     # -- pages ---------------------------------------------------------------------------------
@@ -367,10 +426,10 @@ class _Writer:
 
         def link(node: Node) -> tuple[str, str] | None:
             href = self.href(node, here)
-            return (href, self.c.label(node)) if href else None
+            return (href, self.label(node)) if href else None
 
         groups: dict[Category, list[dict[str, Any]]] = {c: [] for c in Category}
-        for node in sorted(g.objects(iri, SCHEMA.mentions), key=lambda n: (self.c.label(n).casefold(), str(n))):
+        for node in sorted(g.objects(iri, SCHEMA.mentions), key=lambda n: (self.label(n).casefold(), str(n))):
             category = self.c.categories.get(node, Category.OTHER) if isinstance(node, URIRef) else Category.OTHER
             count = len(self.mentions.get((iri, node), ()))
             groups[category].append({**self.ref(node, here), "count": count})
@@ -395,9 +454,9 @@ class _Writer:
             lang=article.language,
             article=article,
             iri=str(iri),
-            publishers=[self.ref(n, here) for n in sorted(g.objects(iri, SCHEMA.publisher))],
-            authors=[self.ref(n, here) for n in sorted(g.objects(iri, SCHEMA.author))],
-            based_on=[self.ref(n, here) for n in sorted(g.objects(iri, SCHEMA.isBasedOn))],
+            publishers=[self.ref(n, here) for n in sorted(g.objects(iri, SCHEMA.publisher), key=str)],
+            authors=[self.ref(n, here) for n in sorted(g.objects(iri, SCHEMA.author), key=str)],
+            based_on=[self.ref(n, here) for n in sorted(g.objects(iri, SCHEMA.isBasedOn), key=str)],
             body=mark_body(article.body, article.mentions, link),
             groups=[(c.value.capitalize(), groups[c]) for c in Category if groups[c]],
             facts=facts,
@@ -407,19 +466,32 @@ class _Writer:
 
     def entity_page(self, node: URIRef, here: str) -> None:
         union = self.c.union
-        types = [self.ref(t, here) for t in sorted(union.objects(node, RDF.type))]
+        types = [{**self.ref(t, here), "text": _curie(t)} for t in sorted(union.objects(node, RDF.type), key=str)]
         outgoing = sorted(
             ((p, o) for p, o in union.predicate_objects(node) if p not in _HIDDEN_OUT),
-            key=lambda po: (_words(po[0]), self.c.label(po[1]).casefold(), str(po[1])),
+            key=lambda po: (_words(po[0]), self.label(po[1]).casefold(), str(po[1]), str(po[0])),
         )
         incoming = sorted(
             ((s, p) for s, p in union.subject_predicates(node) if p not in _HIDDEN_IN and s != node),
-            key=lambda sp: (_INVERSE.get(sp[1], "is " + _words(sp[1]) + " of"), self.c.label(sp[0]).casefold(), str(sp[0])),
+            key=lambda sp: (
+                _inverse(sp[1]),
+                self.label(sp[0]).casefold(),
+                str(sp[0]),
+                str(sp[1]),
+            ),
         )
-        statements = [self.statement(node, p, o, o, _words(p), here) for p, o in outgoing]
-        statements += [
-            self.statement(s, p, node, s, _INVERSE.get(p, "is " + _words(p) + " of"), here) for s, p in incoming
-        ]
+        listed = [self.statement(node, p, o, o, _words(p), here) for p, o in outgoing]
+        listed += [self.statement(s, p, node, s, _inverse(p), here) for s, p in incoming]
+        # schema.org and FOAF often say the same thing (name, family name): one line, both terms.
+        statements: list[dict[str, Any]] = []
+        merged: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for st in listed:
+            key = (st["verb"], st["value"]["iri"] or "", st["value"]["text"])
+            if key in merged:
+                merged[key]["terms"] += st["terms"]
+                continue
+            merged[key] = st
+            statements.append(st)
         mentioned = [
             {
                 "article": self.ref(a.iri, here),
@@ -431,7 +503,7 @@ class _Writer:
         self.page(
             "entity.html",
             here,
-            self.c.label(node),
+            self.label(node),
             iri=str(node),
             types=types,
             statements=statements,
@@ -442,7 +514,9 @@ class _Writer:
         """A statement about the page's entity: the other end, and per article, its support and reason."""
         sources = []
         for article in self.stated.get((s, p, o), []):
-            support = self.mentions.get((article.iri, other)) or self.mentions.get((article.iri, s if other == o else o))
+            support = self.mentions.get((article.iri, other)) or self.mentions.get(
+                (article.iri, s if other == o else o)
+            )
             sources.append(
                 {
                     "article": self.ref(article.iri, here),
@@ -450,7 +524,7 @@ class _Writer:
                     "reason": self.derived.get((article.iri, s, p, o)),
                 }
             )
-        return {"verb": verb, "value": self.ref(other, here), "sources": sources}
+        return {"verb": verb, "value": self.ref(other, here), "sources": sources, "terms": [_curie(p)]}
 
     def mention_page(self, node: URIRef, here: str) -> None:
         for article in self.c.articles:
@@ -484,7 +558,7 @@ class _Writer:
 
     def listing(self, category: Category, here: str) -> list[dict[str, Any]]:
         nodes = [n for n, c in self.c.categories.items() if c is category and str(n) in self.pages]
-        nodes.sort(key=lambda n: (self.c.label(n).casefold(), str(n)))
+        nodes.sort(key=lambda n: (self.label(n).casefold(), str(n)))
         return [{**self.ref(n, here), "articles": len(self.mentioned_in.get(n, []))} for n in nodes]
 
     def index(self, category: Category) -> None:
@@ -496,11 +570,11 @@ class _Writer:
         by_date: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for item in self.listing(Category.EVENTS, here):
             node = URIRef(item["iri"])
-            reported = sorted(a.date_published for a in self.mentioned_in.get(node, []))
+            reported = sorted(a.date_published for a in self.mentioned_in.get(node) or self.described_by.get(node, []))
             ended = sorted(str(d) for d in self.c.union.objects(node, KZAR.endedNoLaterThan))
             starts = sorted(str(d) for d in self.c.union.objects(node, SCHEMA.startDate))
             date = (starts or reported or ended or ["undated"])[0]
-            parents = [self.ref(sup, here) for sup in sorted(self.c.union.objects(node, SCHEMA.superEvent))]
+            parents = [self.ref(sup, here) for sup in sorted(self.c.union.objects(node, SCHEMA.superEvent), key=str)]
             by_date[date].append({**item, "parents": parents, "ended": ended[0] if ended else None})
         days = sorted(by_date.items(), key=lambda kv: (kv[0] == "undated", [-ord(c) for c in kv[0]]))
         self.page("timeline.html", here, "Events", days=days, alternates=False)
