@@ -183,7 +183,7 @@ def test_missing_is_a_404_page(server: RunningServer, path: str) -> None:
     assert plain.text.count("\n") == 1
 
 
-def test_404_uses_the_sites_own_page_with_a_base(tmp_path: Path) -> None:
+def test_404_is_the_sites_own_page(tmp_path: Path) -> None:
     root = tmp_path / "site"
     (root / "person" / "a").mkdir(parents=True)
     (root / "index.html").write_text("<!DOCTYPE html><title>home</title>", encoding="utf-8")
@@ -195,8 +195,7 @@ def test_404_uses_the_sites_own_page_with_a_base(tmp_path: Path) -> None:
     with running_server(create_app(root, endpoint=EndpointSettings(workers=1))) as running:
         response = get(running, "/id/deep/down/missing", BROWSER)
     assert response.status_code == 404
-    assert '<head>\n<base href="/id/">' in response.text
-    assert '<a href="index.html">home</a>' in response.text
+    assert response.content == (root / "404.html").read_bytes()
 
 
 @pytest.mark.parametrize(
@@ -379,3 +378,18 @@ def test_the_base_of_a_site_is_read_back_from_its_layout(tmp_path: Path) -> None
     assert site_base(tmp_path / "a") == "https://news.example/data/"
     assert site_base(tmp_path / "b") == DEFAULT_BASE
     assert site_base(tmp_path) is None  # not a site: no {type}/{slug}/index.nt naming itself
+
+
+def test_serve_without_the_web_extra_says_how_to_get_it() -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['starlette'] = None  # as if the web extra were not installed\n"
+        "sys.argv = ['kzar-ld', 'serve', 'anything']\n"
+        "from kzar_ld.cli import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "kzar-ld: error: kzar-ld serve needs starlette, from the web extra: pip install 'kzar-ld[web]'"
+    )

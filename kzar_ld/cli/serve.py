@@ -92,8 +92,13 @@ def serve(
 
     with cli_errors(), contextlib.ExitStack() as stack:
         from kzar_ld.iris import DEFAULT_BASE
-        from kzar_ld.web.endpoint import EndpointSettings
-        from kzar_ld.web.server import create_app, listen, mount_path, run, site_base
+
+        try:
+            from kzar_ld.web.endpoint import EndpointSettings
+            from kzar_ld.web.server import create_app, listen, mount_path, run, site_base
+        except ModuleNotFoundError as exc:
+            missing = (exc.name or "starlette").split(".")[0]
+            raise InputError(f"kzar-ld serve needs {missing}, from the web extra: pip install 'kzar-ld[web]'") from exc
 
         if base is not None:
             validate_base(base)

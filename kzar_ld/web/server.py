@@ -173,13 +173,8 @@ class _Pages:
         self.not_found: bytes | None = None
         page = site / LAYOUT.not_found
         if page.is_file():
-            # Its links are relative to the top of the site; a <base> makes them work at any depth.
-            text = page.read_text(encoding="utf-8")
-            head = text.find("<head>")
-            if head >= 0:
-                at = head + len("<head>")
-                text = f'{text[:at]}\n<base href="{html.escape(home)}">{text[at:]}'
-                self.not_found = text.encode("utf-8")
+            # Shown at any depth: the site writes its links from the base's path for that.
+            self.not_found = page.read_bytes()
 
     def error(
         self,
