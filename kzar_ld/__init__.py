@@ -70,6 +70,7 @@ if TYPE_CHECKING:
         query_endpoint,
     )
     from kzar_ld.vocab import VocabProblem, check_schema_usage, with_inferred_types
+    from kzar_ld.web import Site, build_site
 
 _LAZY: dict[str, str] = {
     "GraphStoreSink": "kzar_ld.pipeline.graph_store",
@@ -112,6 +113,8 @@ _LAZY: dict[str, str] = {
     "ReportFormat": "kzar_ld.formats",
     "ResultFormat": "kzar_ld.formats",
     "Severity": "kzar_ld.shacl",
+    "Site": "kzar_ld.web",
+    "Site": "kzar_ld.web",
     "Span": "kzar_ld.annotated",
     "UnsafeInputError": "kzar_ld.errors",
     "WorkerError": "kzar_ld.errors",
@@ -121,6 +124,8 @@ _LAZY: dict[str, str] = {
     "WarningKind": "kzar_ld.diagnostics",
     "annotation_json_schema": "kzar_ld.annotation",
     "build_graph": "kzar_ld.mapping",
+    "build_site": "kzar_ld.web",
+    "build_site": "kzar_ld.web",
     "bundled_queries": "kzar_ld.sparql",
     "bundled_query": "kzar_ld.sparql",
     "check_schema_usage": "kzar_ld.vocab",

@@ -32,8 +32,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import pyoxigraph
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kzar_ld.errors import AnnotationError, AnnotationErrors
 
@@ -58,6 +68,8 @@ __all__ = [
     "Relation",
     "Role",
     "SourceInfo",
+    "WebAddress",
+    "WebAddresses",
     "annotation_json_schema",
     "is_confirmed",
     "load_annotation",
@@ -69,6 +81,35 @@ FORMAT_VERSION = "kzar-annotation/1"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def _web_address(value: Any) -> Any:
+    """Check a web address (an absolute http or https IRI); never looked up."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    scheme, sep, rest = text.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest or rest.startswith("/"):
+        raise ValueError(f"a web address must start with https:// or http://, not {value!r}")
+    if any(c.isspace() or c in '<>"{}|\\^`' for c in text):
+        raise ValueError(f'a web address cannot contain spaces or any of <>"{{}}|\\^`, not {value!r}')
+    try:
+        pyoxigraph.NamedNode(text)
+    except ValueError as exc:
+        raise ValueError(f"{value!r} is not a valid web address ({exc})") from exc
+    return text
+
+
+#: An absolute http(s) address: a page, an image, a profile elsewhere (``sameAs``).
+WebAddress = Annotated[str, BeforeValidator(_web_address)]
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+#: One web address, or a list of them.
+WebAddresses = Annotated[tuple[WebAddress, ...], BeforeValidator(_one_or_many)]
 
 
 class _Model(BaseModel):
@@ -209,6 +250,8 @@ class Person(Drafted):
     nationality: Ref | None = None
     occupations: tuple[Id, ...] = ()
     work_location: Ref | None = None
+    url: WebAddress | None = Field(default=None, description="the person's page, e.g. an author page")
+    same_as: WebAddresses = Field(default=(), description="the same person elsewhere (a profile, a Wikidata item)")
     roles: tuple[Role, ...] = ()
     mentions: tuple[MentionSpec, ...] = ()
 
@@ -235,6 +278,13 @@ class Organization(Drafted):
     parent: Ref | None = None
     location: Ref | None = None
     area_served: Ref | None = None
+    url: WebAddress | None = Field(default=None, description="the organisation's web site")
+    logo: WebAddress | None = Field(
+        default=None, description="the address of its logo image (a publisher's, for search engines)"
+    )
+    same_as: WebAddresses = Field(
+        default=(), description="the same organisation elsewhere (a Wikidata item, a profile)"
+    )
     implied: Text | None = Field(default=None, description="why an entity the text only implies exists")
     mentions: tuple[MentionSpec, ...] = ()
 
@@ -417,7 +467,10 @@ class ArticleFacts(_Model):
     headline: Text | None = None
     date_published: dt.date | None = None
     date_modified: dt.date | None = None
-    url: str | None = None
+    url: WebAddress | None = Field(
+        default=None, description="where the article is published; also its mainEntityOfPage"
+    )
+    image: WebAddresses = Field(default=(), description="the address of a representative image, or a list of them")
     publisher: Id
     authors: tuple[Id, ...] = ()
     based_on: SourceInfo | None = None

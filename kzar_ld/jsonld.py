@@ -31,12 +31,15 @@ from rdflib.term import Node
 from kzar_ld.namespaces import OA, RDF, SCHEMA, XSD
 from kzar_ld.resources import schemaorg_context
 
-__all__ = ["CONTEXT", "to_jsonld", "to_jsonld_bytes"]
+__all__ = ["CONTEXT", "EMBED_CONTEXT", "embeddable_json", "to_embedded_jsonld", "to_jsonld", "to_jsonld_bytes"]
 
 SCHEMA_ORG_CONTEXT = "https://schema.org"
 
 #: What our documents declare: the official context, plus the two vocabularies it lacks.
 CONTEXT: list[Any] = [SCHEMA_ORG_CONTEXT, {"kzar": "https://kzar.example/ns#", "oa": str(OA)}]
+
+#: What an embedded, framed document declares: schema.org's context alone, as search engines expect.
+EMBED_CONTEXT = SCHEMA_ORG_CONTEXT
 
 # Links that point back at something already described; they do not make a node "owned".
 _BACK_LINKS = {str(OA.hasBody), str(RDF.subject), str(RDF.object)}
@@ -50,6 +53,12 @@ def _prefixes() -> tuple[tuple[str, str], ...]:
     pairs.update(CONTEXT[1])
     # Longest namespace first, so the most specific prefix wins.
     return tuple(sorted(pairs.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+
+@cache
+def _embed_prefixes() -> tuple[tuple[str, str], ...]:
+    """The prefixes of schema.org's context alone (an embedded document declares nothing else)."""
+    return tuple(kv for kv in _prefixes() if kv[0] not in CONTEXT[1])
 
 
 @cache
@@ -67,8 +76,9 @@ def _schema_terms() -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def _curie(iri: str) -> str | None:
-    for prefix, ns in _prefixes():
+@cache
+def _curie(iri: str, *, embed: bool = False) -> str | None:
+    for prefix, ns in _embed_prefixes() if embed else _prefixes():
         if iri.startswith(ns) and len(iri) > len(ns):
             local = iri[len(ns) :]
             if all(c.isalnum() or c in "_-." for c in local):
@@ -76,7 +86,7 @@ def _curie(iri: str) -> str | None:
     return None
 
 
-def _property(iri: str) -> tuple[str, str | None]:
+def _property(iri: str, *, embed: bool = False) -> tuple[str, str | None]:
     """The key for a predicate and its type coercion (None: no coercion)."""
     if iri.startswith(_S):
         local = iri[len(_S) :]
@@ -85,7 +95,7 @@ def _property(iri: str) -> tuple[str, str | None]:
             return local, _expand_coercion(found[1])
         if found is None and local.isidentifier() and local not in _reserved():
             return local, None  # expands through @vocab
-    curie = _curie(iri)
+    curie = _curie(iri, embed=embed)
     return (curie, None) if curie is not None else (iri, None)
 
 
@@ -101,17 +111,17 @@ def _expand_coercion(coercion: str | None) -> str | None:
     return _S + coercion if ":" not in coercion else coercion
 
 
-def _class(iri: str) -> str:
+def _class(iri: str, *, embed: bool = False) -> str:
     if iri.startswith(_S):
         local = iri[len(_S) :]
         found = _schema_terms().get(local)
         if (found is None or found[0] == iri) and local not in _reserved():
             return local
-    curie = _curie(iri)
+    curie = _curie(iri, embed=embed)
     return curie if curie is not None else iri
 
 
-def _value(o: Node, coercion: str | None) -> Any:
+def _value(o: Node, coercion: str | None, *, embed: bool = False) -> Any:
     if isinstance(o, URIRef | BNode):
         ref = str(o) if isinstance(o, URIRef) else f"_:{o}"
         return ref if coercion == "@id" and isinstance(o, URIRef) else {"@id": ref}
@@ -124,10 +134,18 @@ def _value(o: Node, coercion: str | None) -> Any:
         # A plain string would be coerced by a typed term, so spell it out there.
         return text if coercion is None else {"@value": text}
     assert datatype is not None
-    return {"@value": text, "@type": _curie(datatype) or datatype}
+    if embed and coercion in _DATE_COERCIONS and datatype in _DATE_COERCIONS[coercion]:
+        # Search engines read plain ISO strings; the term's coercion types them schema:Date.
+        return text
+    return {"@value": text, "@type": _curie(datatype, embed=embed) or datatype}
 
 
 Quad = tuple[Node, Node, Node, Node | None]
+
+_DATE_COERCIONS = {
+    _S + "Date": (str(XSD.date),),
+    _S + "DateTime": (str(XSD.dateTime),),
+}
 
 
 def to_jsonld(quads: Sequence[Quad]) -> dict[str, Any]:
@@ -179,3 +197,100 @@ def to_jsonld(quads: Sequence[Quad]) -> dict[str, Any]:
 def to_jsonld_bytes(quads: Sequence[Quad]) -> bytes:
     """The JSON-LD document as UTF-8 bytes, indented, with a final newline."""
     return (json.dumps(to_jsonld(quads), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# Under an article, these come first and are nested in full wherever they appear: they are what
+# search engines read (author and publisher with their name, url and logo).
+_EMBED_FIRST = (SCHEMA.author, SCHEMA.publisher, SCHEMA.about, SCHEMA.contentLocation)
+_EMBED_ALWAYS = frozenset({SCHEMA.author, SCHEMA.publisher})
+
+
+def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]:
+    """A framed JSON-LD document for embedding in the article's page: the NewsArticle at the root.
+
+    ``quads`` are the sorted statements of the article's graph (see
+    :func:`~kzar_ld.serialization.sorted_quads`). The document holds everything reachable from
+    the article by following links forward: its author, publisher, the people, organisations,
+    places and events it mentions, their roles and identifiers. The Web Annotations (the
+    mentions' provenance, which point *at* the article) and the reified derived statements are
+    left out: they are in the article's Turtle and full JSON-LD. Each node is nested at the
+    shallowest place that refers to it (breadth first from the article, author and publisher
+    first), referenced by ``@id`` elsewhere, except author and publisher, which are nested in full
+    wherever they appear. The context is ``"https://schema.org"`` alone, so FOAF terms are
+    ``foaf:`` compact IRIs and our own terms absolute IRIs. ``datePublished`` and
+    ``dateModified`` are plain ISO strings, which schema.org's context types ``schema:Date``.
+
+    >>> from kzar_ld import build_graph, load_article
+    >>> from kzar_ld.serialization import sorted_quads
+    >>> ds = build_graph(load_article("examples/kazinform-2023-08-24"))
+    >>> iri = URIRef("https://kzar.example/id/article/000_b748ee61ec8ac40c")
+    >>> doc = to_embedded_jsonld(sorted_quads(ds, graphs=False), iri)
+    >>> doc["@context"], doc["@type"], doc["datePublished"], doc["publisher"]["name"]
+    ('https://schema.org', ['NewsArticle', 'foaf:Document'], '2023-08-24', 'Kazinform')
+    """
+    subjects: dict[Node, list[tuple[Node, Node]]] = {}
+    for s, p, o, _ in quads:
+        subjects.setdefault(s, []).append((p, o))
+    if article not in subjects:
+        raise ValueError(f"no statements about {article} in the graph")
+
+    def links(s: Node) -> list[tuple[Node, Node]]:
+        pairs = subjects.get(s, [])
+        if s != article:
+            return pairs
+        rank: dict[Node, int] = {p: i for i, p in enumerate(_EMBED_FIRST)}
+        return sorted(pairs, key=lambda po: rank.get(po[0], len(rank)))  # stable: keeps the sort below
+
+    # Breadth first from the article: where each node is nested.
+    home: dict[Node, tuple[Node, Node]] = {}
+    queue: list[Node] = [article]
+    seen: set[Node] = {article}
+    for s in queue:
+        for p, o in links(s):
+            if p != RDF.type and o in subjects and o not in seen:
+                seen.add(o)
+                home[o] = (s, p)
+                queue.append(o)
+
+    def node_object(s: Node, ancestors: frozenset[Node]) -> dict[str, Any]:
+        obj: dict[str, Any] = {"@id": str(s) if isinstance(s, URIRef) else f"_:{s}"}
+        types = [_class(str(o), embed=True) for p, o in subjects[s] if p == RDF.type]
+        if types:
+            obj["@type"] = types[0] if len(types) == 1 else types
+        inside = ancestors | {s}
+        for p, o in links(s):
+            if p == RDF.type:
+                continue
+            key, coercion = _property(str(p), embed=True)
+            nest = (
+                o in subjects and o not in inside and (home.get(o) == (s, p) or (s == article and p in _EMBED_ALWAYS))
+            )
+            value = node_object(o, inside) if nest else _value(o, coercion, embed=True)
+            existing = obj.get(key)
+            if existing is None:
+                obj[key] = value
+            elif isinstance(existing, list):
+                existing.append(value)
+            else:
+                obj[key] = [existing, value]
+        return obj
+
+    return {"@context": EMBED_CONTEXT, **node_object(article, frozenset())}
+
+
+_SCRIPT_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
+
+
+def embeddable_json(doc: Any) -> str:
+    r"""JSON text that is safe inside ``<script type="application/ld+json">``.
+
+    ``<``, ``>`` and ``&`` (and the two JavaScript line separators) only occur inside JSON
+    strings, where ``\u003c`` and friends mean the same character, so ``</script>`` or ``<!--``
+    in any literal cannot end the script element or start a comment.
+
+    >>> embeddable_json({"headline": "</script><!-- & -->"})
+    '{\n  "headline": "\\u003c/script\\u003e\\u003c!-- \\u0026 --\\u003e"\n}'
+    """
+    return json.dumps(doc, ensure_ascii=False, indent=2).translate(_SCRIPT_ESCAPES)

@@ -191,6 +191,13 @@ class _ArticleMapper:
             self.text(agent, SCHEMA.name, "kzar-ld draft")
         return agent
 
+    def web(self, s: URIRef, url: str | None, same_as: Iterable[str]) -> None:
+        """An agent's own web page and the same agent elsewhere."""
+        if url is not None:
+            self.add(s, SCHEMA.url, URIRef(url))
+        for other in same_as:
+            self.add(s, SCHEMA.sameAs, URIRef(other))
+
     def names(self, s: URIRef, name: str, alternates: Iterable[str] = ()) -> None:
         self.text(s, SCHEMA.name, name)
         for alt in alternates:
@@ -222,6 +229,10 @@ class _ArticleMapper:
         self.text(s, SCHEMA.inLanguage, facts.language)
         if facts.url is not None:
             self.add(s, SCHEMA.url, URIRef(facts.url))
+            # The page the article is published on is the page whose main entity it is.
+            self.add(s, SCHEMA.mainEntityOfPage, URIRef(facts.url))
+        for image in facts.image:
+            self.add(s, SCHEMA.image, URIRef(image))
         self.add(s, SCHEMA.publisher, self.ref(facts.publisher))
         for author in facts.authors:
             self.add(s, SCHEMA.author, self.ref(author))
@@ -266,6 +277,7 @@ class _ArticleMapper:
                 self.add(s, SCHEMA.hasOccupation, self.ref(occupation))
             self.link(s, SCHEMA.workLocation, p.work_location)
             self.drafted(s, p)
+            self.web(s, p.url, p.same_as)
             for role in p.roles:
                 r = URIRef(self.m.role(self.a.slugs[p.id], self.a.slugs[f"{p.id}\x00{role.id}"]))
                 org = self.ref(role.organization)
@@ -294,6 +306,9 @@ class _ArticleMapper:
             self.link(s, SCHEMA.parentOrganization, o.parent)
             self.link(s, SCHEMA.location, o.location)
             self.link(s, SCHEMA.areaServed, o.area_served)
+            self.web(s, o.url, o.same_as)
+            if o.logo is not None:
+                self.add(s, SCHEMA.logo, URIRef(o.logo))
             self.text(s, KZAR.derivation, o.implied)
             self.drafted(s, o)
 

@@ -111,6 +111,8 @@ class SCHEMA(DefinedNamespace):
     isPartOf: URIRef
     keywords: URIRef
     location: URIRef
+    logo: URIRef
+    mainEntityOfPage: URIRef
     member: URIRef
     memberOf: URIRef
     mentions: URIRef

@@ -283,7 +283,7 @@ def test_only_the_news_profile_warns() -> None:
     warning = {s for s in _checked_shapes() if shapes_graph().value(s, SH.severity) == SH.Warning}
     profile_shapes = {s for s in profile.subjects(RDF.type, SH.PropertyShape) if isinstance(s, URIRef)}
     assert warning == profile_shapes & _checked_shapes()
-    assert len(warning) == 4
+    assert len(warning) == 8
 
 
 def test_shapes_graph_is_read_from_every_shipped_file() -> None:

@@ -116,5 +116,7 @@ from kzar_ld.cli import (
     draft,  # noqa: F401
     publish,  # noqa: F401
     query,  # noqa: F401
+    serve,  # noqa: F401
+    site,  # noqa: F401
     validate,  # noqa: F401
 )
