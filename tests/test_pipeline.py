@@ -327,3 +327,21 @@ def test_several_errors_of_one_annotation_each_get_a_line(tmp_path: Path) -> Non
     errors = [line for line in result.stderr.splitlines() if line.startswith("kzar-ld: error: ")]
     assert len(errors) == 2
     assert all(line.startswith(f"kzar-ld: error: {ann}:") for line in errors)
+
+
+def test_build_says_how_many_drafted_items_nobody_confirmed(tmp_path: Path) -> None:
+    from kzar_ld.mapping import count_unconfirmed
+
+    text = ROOT / "tests" / "data" / "draft" / "d01-credentials" / "article.txt"
+    drafted = runner.invoke(app, ["draft", str(text), "-o", str(tmp_path)])
+    assert drafted.exit_code == 0, drafted.stderr
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    expected = count_unconfirmed(build_graph(load_article(folder)))
+    assert expected > 0
+    outcome = process_source(Source(str(folder), SourceKind.ARTICLE))
+    assert outcome.unconfirmed == expected
+    result = runner.invoke(app, ["build", str(folder), "-o", str(tmp_path / "out.ttl")])
+    assert result.exit_code == 0, result.stderr
+    assert f"{expected:,} drafted items unconfirmed" in result.stderr
+    confirmed = process_source(Source(str(EXAMPLE), SourceKind.ARTICLE))
+    assert confirmed.unconfirmed == 0

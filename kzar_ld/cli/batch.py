@@ -72,6 +72,7 @@ class Tally:
     ok: int = 0
     triples: int = 0
     warnings: int = 0
+    unconfirmed: int = 0
     failed: list[Outcome] = field(default_factory=list)
     elapsed: float = 0.0
 
@@ -87,6 +88,8 @@ class Tally:
             f"kzar-ld: {verb} {self.ok} of {self.total} article{'s' if self.total != 1 else ''} "
             f"({self.triples:,} statements) in {self.elapsed:.2f} s{rate}"
         )
+        if self.unconfirmed:
+            line += f"; {self.unconfirmed:,} drafted items unconfirmed (review them: docs/drafting.md)"
         if self.warnings and self.total > 1:
             line += f"; {self.warnings:,} SHACL warnings (kzar-ld validate lists them)"
         if self.failed:
@@ -172,6 +175,7 @@ def run_batch(
             if outcome.ok or (keep_nonconforming and outcome.failure is None):
                 tally.ok += 1
                 tally.triples += outcome.triples
+                tally.unconfirmed += outcome.unconfirmed
                 if consume is not None:
                     consume(outcome)
             else:

@@ -111,7 +111,7 @@ def build(
             if not quiet and len(found) > 1:
                 typer.echo(tally.summary("built") + "; nothing written", err=True)
             raise typer.Exit(code=tally.exit_code) from None
-        if not quiet and (not to_stdout or len(found) > 1 or tally.failed):
+        if not quiet and (not to_stdout or len(found) > 1 or tally.failed or tally.unconfirmed):
             where = "stdout" if to_stdout else output
             typer.echo(tally.summary(f"wrote {where} ({format.value}):"), err=True)
         if tally.failed:

@@ -95,7 +95,8 @@ class Outcome:
     and is empty on failure; ``graphs`` names the graphs it fills (``""`` for a default graph);
     ``report`` is ``None`` when validation was skipped or the source failed earlier;
     ``timings`` are seconds per stage, in the order they ran; ``warnings`` are what the input
-    parsed with but a person should look at (a headline that reads like a paragraph…).
+    parsed with but a person should look at (a headline that reads like a paragraph…);
+    ``unconfirmed`` counts the drafted items of the graph that no editor confirmed.
     """
 
     source: Source
@@ -107,6 +108,7 @@ class Outcome:
     failure: Failure | None = None
     timings: tuple[tuple[str, float], ...] = field(default=())
     warnings: tuple[InputWarning, ...] = ()
+    unconfirmed: int = 0
 
     @property
     def conforms(self) -> bool:
@@ -178,6 +180,7 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
             report = validate(dataset)
             lap("validate")
         nquads, graphs, triples = _nquads(dataset)
+        unconfirmed = _unconfirmed(dataset) if source.kind is SourceKind.ARTICLE else 0
         lap("serialize")
     except Exception as exc:  # one bad source must never stop a batch
         return Outcome(
@@ -196,7 +199,14 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
         report=report,
         timings=tuple(timings),
         warnings=warnings,
+        unconfirmed=unconfirmed,
     )
+
+
+def _unconfirmed(dataset: Dataset) -> int:
+    from kzar_ld.mapping import count_unconfirmed
+
+    return count_unconfirmed(dataset)
 
 
 def _nquads(dataset: Dataset) -> tuple[bytes, tuple[str, ...], int]:
