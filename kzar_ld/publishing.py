@@ -31,24 +31,17 @@ from __future__ import annotations
 import enum
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
-
-import requests
-from rdflib import URIRef
 
 from kzar_ld.annotated import Article
 from kzar_ld.errors import InputError, NotConformingError, RemoteError
 from kzar_ld.iris import DEFAULT_BASE, IriMinter, validate_base
-from kzar_ld.mapping import build_graph
-from kzar_ld.remote import HttpSettings, check_endpoint, count_triples, graph_put, graph_url
-from kzar_ld.serialization import Format, serialize
+from kzar_ld.remote import HttpSettings, check_endpoint, graph_url
 
 if TYPE_CHECKING:
-    from rdflib import Graph
-
-    from kzar_ld.shacl import ValidationReport
+    from kzar_ld.pipeline import Outcome
 
 __all__ = [
     "ArticleResult",
@@ -246,40 +239,35 @@ def publish(
     settings = settings if settings is not None else HttpSettings.from_env()
     items = list(articles)
     minter = IriMinter(base)
-    # Imported here: loading the shapes and pyshacl costs time that only validation needs.
-    from kzar_ld.shacl import validate
+    # The pipeline's unit of work and the Graph Store sink, one article at a time, in order.
+    from kzar_ld.pipeline import PipelineSettings, process_article
+    from kzar_ld.pipeline.graph_store import GraphStoreSink
 
+    stage = PipelineSettings(base=base)
+    sink = GraphStoreSink(store, query_endpoint=query_endpoint, verify=verify, dry_run=dry_run, settings=settings)
     results: list[ArticleResult] = []
-    stopped = False
-    with requests.Session() as session:
+    try:
         for position, article in enumerate(items, start=1):
             graph_iri = minter.article(article.id)
-            url = graph_url(store, graph_iri)
-            if stopped:
+            outcome = process_article(article, stage)
+            if outcome.ok:
+                result = sink.send(outcome)
+            else:
+                reason = outcome.failure.message if outcome.failure is not None else _violations(outcome)
                 result = ArticleResult(
                     article_id=article.id,
                     source=article.source,
                     graph=graph_iri,
-                    status=PublishStatus.NOT_ATTEMPTED,
-                    url=url,
+                    status=PublishStatus.SKIPPED_INVALID,
+                    url=graph_url(store, graph_iri),
+                    triples=outcome.triples,
+                    error=reason,
                 )
-            else:
-                result = _publish_one(
-                    article,
-                    graph_iri=graph_iri,
-                    url=url,
-                    store=store,
-                    query_endpoint=query_endpoint if verify else None,
-                    base=base,
-                    dry_run=dry_run,
-                    settings=settings,
-                    session=session,
-                    validate=validate,
-                )
-                stopped = result.status is PublishStatus.FAILED
             results.append(result)
             if progress is not None:
                 progress(position, len(items), result)
+    finally:
+        sink.close()
     return PublishReport(
         store=store,
         results=tuple(results),
@@ -289,101 +277,11 @@ def publish(
     )
 
 
-def _publish_one(
-    article: Article,
-    *,
-    graph_iri: str,
-    url: str,
-    store: str,
-    query_endpoint: str | None,
-    base: str,
-    dry_run: bool,
-    settings: HttpSettings,
-    session: requests.Session,
-    validate: Callable[[Graph], ValidationReport],
-) -> ArticleResult:
-    started = time.perf_counter()
-    dataset = build_graph(article, base=base)
-    triples = len(dataset.graph(URIRef(graph_iri)))
-    # Every outcome below fills in this article's row.
-    row = ArticleResult(
-        article_id=article.id,
-        source=article.source,
-        graph=graph_iri,
-        status=PublishStatus.NOT_ATTEMPTED,
-        url=url,
-        triples=triples,
-    )
-
-    report = validate(dataset)
+def _violations(outcome: Outcome) -> str:
+    """The one-line reason an article that does not conform was not sent."""
+    assert outcome.report is not None
     try:
-        report.raise_for_violations()
+        outcome.report.raise_for_violations()
     except NotConformingError as exc:
-        return replace(
-            row,
-            status=PublishStatus.SKIPPED_INVALID,
-            error=exc.message,
-            elapsed=time.perf_counter() - started,
-        )
-
-    # One article's dataset: its N-Triples are exactly its named graph, datatypes as built.
-    body = serialize(dataset, format=Format.NT)
-    if dry_run:
-        return replace(
-            row,
-            status=PublishStatus.DRY_RUN,
-            size=len(body),
-            elapsed=time.perf_counter() - started,
-        )
-    try:
-        answer = graph_put(
-            store,
-            graph_iri,
-            body,
-            content_type=Format.NT.media_type,
-            settings=settings,
-            session=session,
-        )
-    except RemoteError as exc:
-        return replace(
-            row,
-            status=PublishStatus.FAILED,
-            size=len(body),
-            http_status=exc.status,
-            error=exc.message,
-            elapsed=time.perf_counter() - started,
-        )
-    counted: int | None = None
-    if query_endpoint is not None:
-        try:
-            counted = count_triples(query_endpoint, graph_iri, settings=settings, session=session)
-        except RemoteError as exc:
-            return replace(
-                row,
-                status=PublishStatus.FAILED,
-                size=len(body),
-                http_status=exc.status,
-                error=f"sent (HTTP {answer.status}), but verifying failed: {exc.message}",
-                elapsed=time.perf_counter() - started,
-            )
-        if counted != triples:
-            return replace(
-                row,
-                status=PublishStatus.FAILED,
-                size=len(body),
-                http_status=answer.status,
-                counted=counted,
-                error=(
-                    f"verification failed: the store holds {counted} triples in <{graph_iri}> "
-                    f"(counted through {query_endpoint}), {triples} were sent"
-                ),
-                elapsed=time.perf_counter() - started,
-            )
-    return replace(
-        row,
-        status=PublishStatus.OK,
-        size=len(body),
-        http_status=answer.status,
-        counted=counted,
-        elapsed=time.perf_counter() - started,
-    )
+        return exc.message
+    return "does not conform"  # pragma: no cover - only called for non-conforming outcomes

@@ -106,7 +106,7 @@ def test_jobs_1_and_2_write_the_same_bytes_as_one_build(corpus: Path, fmt: Forma
 
         out = io.BytesIO()
         with RdfWriter(out, format=fmt) as writer:
-            for outcome in run_pipeline(sources, settings=PipelineSettings(validate=False), jobs=jobs):
+            for outcome in run_pipeline(sources, settings=PipelineSettings(validate=False), jobs=jobs, pool_from=2):
                 writer.add(outcome)
         assert out.getvalue() == expected, f"jobs={jobs}"
 
@@ -291,7 +291,7 @@ def test_a_dead_worker_stops_the_run_with_a_clear_error(corpus: Path, monkeypatc
 
     monkeypatch.setattr(runner_module, "process_source", _die)
     with pytest.raises(WorkerError, match=r"a000: a worker process died") as info:
-        list(run_pipeline(expand_sources([str(corpus)]), jobs=2))
+        list(run_pipeline(expand_sources([str(corpus)]), jobs=2, pool_from=2))
     assert info.value.exit_code == 70
 
 

@@ -19,7 +19,7 @@ from conftest import FaultServer, OxigraphServer, Reply, free_port
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-import kzar_ld.publishing as publishing
+import kzar_ld.mapping
 from kzar_ld.annotated import Article, load_article
 from kzar_ld.errors import InputError, IriError, NotConformingError, RemoteError
 from kzar_ld.iris import DEFAULT_BASE
@@ -416,7 +416,7 @@ def test_an_article_that_does_not_conform_is_not_sent(
             dataset.remove((None, SCHEMA.headline, None))  # type: ignore[arg-type]
         return dataset
 
-    monkeypatch.setattr(publishing, "build_graph", without_headline)
+    monkeypatch.setattr(kzar_ld.mapping, "build_graph", without_headline)
     server = fault_server(Reply(status=201))
     report = publish([first, second], store=server.url("/store"), settings=FAST)
     assert [r.status for r in report.results] == [PublishStatus.SKIPPED_INVALID, PublishStatus.OK]

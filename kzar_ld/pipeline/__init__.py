@@ -20,7 +20,7 @@ from __future__ import annotations
 from kzar_ld.pipeline.runner import default_jobs, run_pipeline
 from kzar_ld.pipeline.sinks import RdfWriter
 from kzar_ld.pipeline.sources import Shard, Source, SourceKind, expand_sources
-from kzar_ld.pipeline.work import Failure, Outcome, PipelineSettings, process_source
+from kzar_ld.pipeline.work import Failure, Outcome, PipelineSettings, process_article, process_source
 
 __all__ = [
     "Failure",
@@ -32,6 +32,7 @@ __all__ = [
     "SourceKind",
     "default_jobs",
     "expand_sources",
+    "process_article",
     "process_source",
     "run_pipeline",
 ]

@@ -100,7 +100,7 @@ class GraphStoreSink:
         if not outcome.ok or len(outcome.graphs) != 1:
             raise ValueError(f"{outcome.source.path}: only an ok outcome of one article can be published")
         self._slots.acquire()
-        future = self._pool.submit(self._send, outcome)
+        future = self._pool.submit(self.send, outcome)
         future.add_done_callback(lambda _: self._slots.release())
         self._futures.append(future)
 
@@ -118,7 +118,8 @@ class GraphStoreSink:
             session = self._local.session = requests.Session()
         return session
 
-    def _send(self, outcome: Outcome) -> ArticleResult:
+    def send(self, outcome: Outcome) -> ArticleResult:
+        """Send one ok outcome now, in this thread, and return its row (it is not kept in :attr:`results`)."""
         started = time.perf_counter()
         graph = outcome.graphs[0]
         body = _ntriples(outcome.nquads)
@@ -143,7 +144,17 @@ class GraphStoreSink:
             answer = graph_put(self.store, graph, body, content_type=_NT, settings=self.settings, session=session)
             row = replace(row, http_status=answer.status)
             if self.query_endpoint is not None:
-                counted = count_triples(self.query_endpoint, graph, settings=self.settings, session=session)
+                try:
+                    counted = count_triples(self.query_endpoint, graph, settings=self.settings, session=session)
+                except RemoteError as exc:
+                    self._stopped.set()
+                    return replace(
+                        row,
+                        status=PublishStatus.FAILED,
+                        http_status=exc.status,
+                        error=f"sent (HTTP {answer.status}), but verifying failed: {exc.message}",
+                        elapsed=time.perf_counter() - started,
+                    )
                 row = replace(row, counted=counted)
                 if counted != outcome.triples:
                     self._stopped.set()

@@ -28,6 +28,9 @@ __all__ = ["default_jobs", "run_pipeline"]
 
 # Outcomes queued per worker: enough to keep every worker busy while the parent writes.
 _IN_FLIGHT_PER_JOB = 4
+# Fewer sources than this run in this process: starting a worker (interpreter, imports, shapes)
+# costs about as much as building and validating five articles.
+POOL_FROM = 8
 
 
 def default_jobs() -> int:
@@ -48,18 +51,20 @@ def run_pipeline(
     settings: PipelineSettings | None = None,
     jobs: int = 1,
     fail_fast: bool = False,
+    pool_from: int = POOL_FROM,
 ) -> Iterator[Outcome]:
     """Process every source and yield the outcomes in source order.
 
     ``jobs`` > 1 runs the work in that many worker processes (never more than there are
-    sources); ``jobs=1`` runs it here, with no start-up cost. With ``fail_fast`` the run ends
+    sources) once there are at least ``pool_from`` sources; ``jobs=1`` (or a few sources) runs
+    it here, with no start-up cost. With ``fail_fast`` the run ends
     after the first outcome that is not ok (that outcome is still yielded). Closing the
     iterator early cancels the work not yet started.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     settings = settings or PipelineSettings()
-    workers = min(jobs, len(sources))
+    workers = min(jobs, len(sources)) if len(sources) >= pool_from else 1
     if workers <= 1:
         for source in sources:
             outcome = process_source(source, settings)

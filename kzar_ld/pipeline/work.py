@@ -27,10 +27,11 @@ from kzar_ld.pipeline.sources import Source, SourceKind
 if TYPE_CHECKING:
     from rdflib import Dataset
 
+    from kzar_ld.annotated import Article
     from kzar_ld.diagnostics import InputWarning
     from kzar_ld.shacl import ValidationReport
 
-__all__ = ["EXIT_SOFTWARE", "Failure", "Outcome", "PipelineSettings", "process_source"]
+__all__ = ["EXIT_SOFTWARE", "Failure", "Outcome", "PipelineSettings", "process_article", "process_source"]
 
 #: Exit code of a failure that is a defect of kzar_ld, not of the input (``EX_SOFTWARE``).
 EXIT_SOFTWARE = 70
@@ -139,7 +140,21 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
     ``KeyboardInterrupt`` and ``SystemExit`` pass through; any other exception becomes a
     :class:`Failure` (exit code 70 when it is not a :class:`~kzar_ld.errors.KzarError`).
     """
-    settings = settings or PipelineSettings()
+    return _process(source, settings or PipelineSettings(), article=None)
+
+
+def process_article(article: Article, settings: PipelineSettings | None = None) -> Outcome:
+    """The same as :func:`process_source` for an article loaded already (:func:`kzar_ld.load_article`).
+
+    >>> from kzar_ld import load_article
+    >>> process_article(load_article("examples/kazinform-2023-08-24")).ok
+    True
+    """
+    source = Source(str(article.source), SourceKind.ARTICLE)
+    return _process(source, settings or PipelineSettings(), article=article)
+
+
+def _process(source: Source, settings: PipelineSettings, *, article: Article | None) -> Outcome:
     timings: list[tuple[str, float]] = []
     article_id: str | None = None
     warnings: tuple[InputWarning, ...] = ()
@@ -156,10 +171,11 @@ def process_source(source: Source, settings: PipelineSettings | None = None) -> 
             from kzar_ld.annotated import load_article
             from kzar_ld.mapping import build_graph
 
-            article = load_article(source.path, max_bytes=settings.max_bytes)
+            if article is None:
+                article = load_article(source.path, max_bytes=settings.max_bytes)
+                lap("load")
             article_id = article.id
             warnings = article.warnings
-            lap("load")
             dataset = build_graph(article, base=settings.base)
             lap("build")
         else:
