@@ -244,3 +244,15 @@ def test_a_draft_that_would_not_load_is_refused_and_nothing_is_written(
     assert len(stderr.splitlines()) == 1
     assert "the draft does not load" in stderr and "not found in the article body" in stderr
     assert list(out.iterdir()) == []
+
+
+def test_a_raw_text_loads_as_a_drafted_article_that_builds_and_conforms() -> None:
+    from kzar_ld.draft import load_drafted_article
+
+    article = load_drafted_article(FIRST)
+    assert article.id == FIRST.stem and article.text.body
+    graph = build_graph(article)
+    assert validate(graph).conforms
+    assert count_unconfirmed(graph) == len(article.spans) + sum(
+        1 for section in ("people", "organizations", "places", "events") for _ in getattr(article.annotation, section)
+    ) + sum(len(p.roles) for p in article.annotation.people) + (article.annotation.article.based_on is not None)
