@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 from kzar_ld.annotated import load_article, resolve  # noqa: E402
 from kzar_ld.annotation import Located  # noqa: E402
 from kzar_ld.article import parse_article_text  # noqa: E402
-from kzar_ld.draft.evaluation import CATEGORIES, sum_scores, score_annotation  # noqa: E402
+from kzar_ld.draft.evaluation import CATEGORIES, score_annotation, sum_scores  # noqa: E402
 from kzar_ld.draft.extract import draft_article  # noqa: E402
 from kzar_ld.draft.gazetteer import gazetteer  # noqa: E402
 
@@ -54,17 +54,21 @@ def score_one(d: Path) -> tuple[dict, float]:
         {"date_published": drafted.date_published, "headline": drafted.headline},
         {"date_published": gold.date_published, "headline": gold.headline},
     )
-    return score_annotation(draft.annotation, gold.annotation, body=text.body, gold_body=gold.text.body, resolved=resolved), 0.0
+    return score_annotation(
+        draft.annotation, gold.annotation, body=text.body, gold_body=gold.text.body, resolved=resolved
+    ), 0.0
 
 
 def table(title: str, scores: dict) -> None:
     print(f"\n{title}")
-    print(f"  {'category':<14} {'strict P':>8} {'R':>6} {'F1':>6}   {'lenient P':>9} {'R':>6} {'F1':>6}   (TP/FP/FN lenient)")
+    head = f"  {'category':<14} {'strict P':>8} {'R':>6} {'F1':>6}   {'lenient P':>9} {'R':>6} {'F1':>6}"
+    print(head + "   (TP/FP/FN lenient)")
     for c in CATEGORIES:
-        s, l = scores[c]["strict"], scores[c]["lenient"]
+        s, le = scores[c]["strict"], scores[c]["lenient"]
         print(
-            f"  {c:<14} {s.precision:8.2f} {s.recall:6.2f} {s.f1:6.2f}   {l.precision:9.2f} {l.recall:6.2f} {l.f1:6.2f}"
-            f"   ({l.tp}/{l.fp}/{l.fn})"
+            f"  {c:<14} {s.precision:8.2f} {s.recall:6.2f} {s.f1:6.2f}"
+            f"   {le.precision:9.2f} {le.recall:6.2f} {le.f1:6.2f}"
+            f"   ({le.tp}/{le.fp}/{le.fn})"
         )
 
 

@@ -68,7 +68,7 @@ def first_scores() -> tuple[dict, object, object]:
 
 
 def test_first_article_persons_match_the_hand_annotation() -> None:
-    scores, draft, gold = first_scores()
+    scores, draft, _ = first_scores()
     assert scores["persons"]["strict"].f1 == 1.0
     roles = {p.name: {r.name: r.organization for r in p.roles} for p in draft.people}
     assert roles["Kairat Umarov"] == {"First Deputy Foreign Minister": "mfa-kazakhstan"}
@@ -97,7 +97,7 @@ def test_first_article_organisations_and_places_match_the_hand_annotation() -> N
 
 
 def test_first_article_events_match_the_hand_annotation() -> None:
-    scores, draft, gold = first_scores()
+    scores, draft, _ = first_scores()
     assert scores["events"]["lenient"].f1 == 1.0
     visit = next(e for e in draft.events if e.kind.value == "working-visit")
     assert visit.location == "argentina"  # not the dateline's Buenos Aires

@@ -86,7 +86,9 @@ def test_short_forms_titles_demonym_nouns_and_pronouns_are_mentions_of_the_same_
 
 
 def test_a_demonym_noun_does_not_reach_a_person_of_another_country() -> None:
-    ann = draft("ASTANA. KAZINFORM Ambassador of Georgia to Kazakhstan Zurab Beridzeli arrived. The Kazakh diplomat was absent.")
+    ann = draft(
+        "ASTANA. KAZINFORM Ambassador of Georgia to Kazakhstan Zurab Beridzeli arrived. The Kazakh diplomat was absent."
+    )
     assert "The Kazakh diplomat" not in quotes(person(ann, "Zurab Beridzeli"))
 
 
@@ -158,7 +160,9 @@ def test_an_ambiguous_city_name_gets_no_guessed_identifier() -> None:
 
 
 def test_a_meeting_with_participants_and_the_dateline_is_not_its_location() -> None:
-    ann = draft("ASTANA. KAZINFORM Foreign Minister of Chile Rodrigo Lagos met with Ambassador of Peru to Chile Ana Ruiz.")
+    ann = draft(
+        "ASTANA. KAZINFORM Foreign Minister of Chile Rodrigo Lagos met with Ambassador of Peru to Chile Ana Ruiz."
+    )
     [event] = ann.events
     assert event.kind.value == "meeting" and event.status is EventStatus.REPORTED and event.ended
     assert set(event.attendees) == {"rodrigo-lagos", "ana-ruiz"}
@@ -204,9 +208,7 @@ def test_credentials_ceremony() -> None:
 
 
 def test_attribution_source_becomes_based_on() -> None:
-    ann = draft(
-        "ASTANA. KAZINFORM Talks were held, Kazinform learned from the press service of the Kazakh MFA."
-    )
+    ann = draft("ASTANA. KAZINFORM Talks were held, Kazinform learned from the press service of the Kazakh MFA.")
     assert ann.article.based_on is not None
     assert ann.article.based_on.author == "mfa-kazakhstan"
     assert ann.article.based_on.name.startswith("Information from the press service of")

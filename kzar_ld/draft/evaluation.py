@@ -96,7 +96,9 @@ def _offset(gold_body: str, body: str) -> int:
     return at if at >= 0 else 0
 
 
-def _match(gold: Sequence[Any], draft: Sequence[Any], score: Callable[[Any, Any], float]) -> tuple[Counts, dict[str, str]]:
+def _match(
+    gold: Sequence[Any], draft: Sequence[Any], score: Callable[[Any, Any], float]
+) -> tuple[Counts, dict[str, str]]:
     pairs = sorted(
         ((s, i, j) for i, g in enumerate(gold) for j, d in enumerate(draft) if (s := score(g, d)) > 0),
         key=lambda t: (-t[0], t[1], t[2]),
