@@ -188,7 +188,7 @@ def test_a_planned_event_cannot_be_ended() -> None:
 
 def test_an_unknown_status_names_the_line() -> None:
     text = HEAD + "events:\n  - id: x\n    name: X\n    status: rumoured\n"
-    with pytest.raises(AnnotationError, match=r"events\.0\.status") as info:
+    with pytest.raises(AnnotationError, match=r"events\[0\]\.status") as info:
         parse_annotation(text, source="a.yaml")
     assert info.value.line == 15
     assert {s.value for s in EventStatus} == {"reported", "planned", "background"}

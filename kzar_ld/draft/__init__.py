@@ -96,7 +96,7 @@ def load_drafted_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAU
     try:
         return resolve(ann, Located(str(src), {}), text)
     except KzarError as exc:
-        raise AnnotationError(f"the draft does not load ({exc})", source=str(src)) from exc
+        raise AnnotationError(f"the draft does not load ({_first_line(exc)})", source=str(src)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +254,14 @@ def _check_loads(ann: Annotation, data: bytes, text_name: str, *, source: str) -
         # round trip is the writer's contract, tested on its own, and parsing it costs more.
         resolve(ann, Located(ANNOTATION_FILE, {}), text)
     except KzarError as exc:
-        raise AnnotationError(f"the draft does not load ({exc}); nothing was written", source=source) from exc
+        raise AnnotationError(
+            f"the draft does not load ({_first_line(exc)}); nothing was written", source=source
+        ) from exc
+
+
+def _first_line(exc: KzarError) -> str:
+    lines = str(exc).splitlines()
+    return lines[0] + (f"; and {len(lines) - 1} more" if len(lines) > 1 else "")
 
 
 def _new_directory(target: Path, files: dict[str, bytes]) -> None:
