@@ -333,3 +333,18 @@ def test_json_ld_of_a_drafted_article_expands_to_its_turtle(tmp_path: Path) -> N
     dataset = build_graph(load_article(article_with(tmp_path, DRAFTED.replace("kind: forum", "kind: signing"))))
     doc = json.loads(serialize(dataset, format=Format.JSON_LD))
     assert isomorphic(_expand_offline(doc), _triples(dataset))
+
+
+def test_the_unconfirmed_query_lists_drafted_items_least_sure_first(tmp_path: Path) -> None:
+    g = graph_of(article_with(tmp_path, DRAFTED))
+    rows = query(g, bundled_query("unconfirmed").text).bindings()
+    assert len(rows) == count_unconfirmed(g) == 7
+    confidences = [float(r["confidence"]) for r in rows if "confidence" in r]
+    assert confidences == sorted(confidences) and confidences[0] == 0.4
+    assert "confidence" not in rows[-1]  # the event was drafted without a figure
+    first = rows[0]
+    assert first["name"] == Literal("economist") and first["evidence"] == Literal("occupation noun before a name")
+    assert {r["agent"] for r in rows} == {DRAFTER}
+    names = {str(r["name"]) for r in rows}
+    assert {"Әлия Сейітқызы", "Head of the Department of Latin America", "Round table on trade with Chile"} <= names
+    assert not query(build_graph(load_article(FICTIONAL)), bundled_query("unconfirmed").text).rows
