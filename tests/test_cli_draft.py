@@ -279,14 +279,3 @@ def test_update_of_a_hand_made_annotation_keeps_every_item_of_it(tmp_path: Path)
         assert kept == list(getattr(hand, section)), section
     assert merged.article == hand.article
     assert validate(build_graph(load_article(folder))).conforms
-
-
-def test_the_unconfirmed_query_gives_the_same_bytes_on_both_engines(tmp_path: Path) -> None:
-    assert run(FIRST, "-o", tmp_path)[0] == 0
-    folder = str(tmp_path / FIRST.stem)
-    rdflib_run = runner.invoke(app, ["query", "unconfirmed", "-d", folder, "-f", "tsv"])
-    oxigraph_run = runner.invoke(app, ["query", "unconfirmed", "-d", folder, "-f", "tsv", "--engine", "oxigraph"])
-    assert rdflib_run.exit_code == 0, rdflib_run.stderr
-    assert rdflib_run.stdout == oxigraph_run.stdout
-    graph = build_graph(load_article(folder))
-    assert len(rdflib_run.stdout.splitlines()) == 1 + count_unconfirmed(graph)
