@@ -345,3 +345,34 @@ def test_build_says_how_many_drafted_items_nobody_confirmed(tmp_path: Path) -> N
     assert f"{expected:,} drafted items unconfirmed" in result.stderr
     confirmed = process_source(Source(str(EXAMPLE), SourceKind.ARTICLE))
     assert confirmed.unconfirmed == 0
+
+
+def test_raw_texts_are_drafted_on_the_fly_with_draft(tmp_path: Path) -> None:
+    text = ROOT / "tests" / "data" / "draft" / "d01-credentials" / "article.txt"
+    refused = runner.invoke(app, ["build", str(text)])
+    assert refused.exit_code == 2
+    assert "is not an article" in refused.stderr and "draft raw .txt texts" in refused.stderr
+    out = tmp_path / "drafted.nq"
+    result = runner.invoke(app, ["build", "--draft", str(text), "-f", "nquads", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert "drafted items unconfirmed" in result.stderr
+    from kzar_ld.draft import load_drafted_article
+
+    assert out.read_bytes() == serialize(build_graph(load_drafted_article(text)), format=Format.NQUADS)
+    outcome = process_source(Source(str(text), SourceKind.DRAFT))
+    assert [stage for stage, _ in outcome.timings][:2] == ["draft", "build"]
+
+
+def test_an_unexpected_error_is_one_line_with_exit_70(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kzar_ld.cli.batch as batch
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something nobody planned for")
+
+    monkeypatch.setattr(batch, "run_batch", broken)
+    result = runner.invoke(app, ["build", str(EXAMPLE)])
+    assert result.exit_code == 70
+    assert (
+        result.stderr.strip()
+        == "kzar-ld: error: internal error (RuntimeError: something nobody planned for); please report it"
+    )

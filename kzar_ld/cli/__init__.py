@@ -91,6 +91,11 @@ def cli_errors() -> Iterator[None]:
     except KeyboardInterrupt as exc:
         error("interrupted")
         raise typer.Exit(code=130) from exc
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a defect of kzar-ld: one line, never a traceback full of locals
+        error(f"internal error ({type(exc).__name__}: {exc}); please report it")
+        raise typer.Exit(code=70) from exc
 
 
 def main() -> None:

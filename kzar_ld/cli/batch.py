@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BaseOption",
+    "DraftOption",
     "FailFastOption",
     "JobsOption",
     "MaxBytesOption",
@@ -59,6 +60,13 @@ ShardOption = Annotated[
 FailFastOption = Annotated[bool, typer.Option("--fail-fast", help="Stop at the first article that fails.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no warnings, no summary: errors only.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="A line per article.")]
+DraftOption = Annotated[
+    bool,
+    typer.Option(
+        "--draft",
+        help="Also take raw article texts (.txt), drafted on the fly; their items are published as unconfirmed.",
+    ),
+]
 
 _LISTED = 10  # failed articles named in the summary before "and N more"
 _WARNINGS_SHOWN = 3  # SHACL warnings quoted per article
@@ -100,7 +108,12 @@ class Tally:
 
 
 def expand(
-    paths: Sequence[str], *, shard: str | None, rdf: bool = False, input_format: str | None = None
+    paths: Sequence[str],
+    *,
+    shard: str | None,
+    rdf: bool = False,
+    input_format: str | None = None,
+    drafts: bool = False,
 ) -> list[Source]:
     """The sources named on the command line (``-`` for standard input), then this shard of them."""
     from kzar_ld.pipeline import Shard, Source, SourceKind, expand_sources
@@ -111,14 +124,14 @@ def expand(
         if given != "-":
             named.append(given)
             continue
-        sources.extend(expand_sources(named, rdf=rdf, input_format=input_format))
+        sources.extend(expand_sources(named, rdf=rdf, input_format=input_format, drafts=drafts))
         named = []
         if rdf:
             sources.append(Source("-", SourceKind.RDF, input_format, data=_read_stdin()))
         else:  # article paths, one per line, as `find … | kzar-ld build -` gives them
             listed = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
-            sources.extend(expand_sources(listed))
-    sources.extend(expand_sources(named, rdf=rdf, input_format=input_format))
+            sources.extend(expand_sources(listed, drafts=drafts))
+    sources.extend(expand_sources(named, rdf=rdf, input_format=input_format, drafts=drafts))
     if shard is not None:
         sources = Shard.parse(shard).select(sources)
     return sources
@@ -140,7 +153,7 @@ def protected_files(sources: Sequence[Source]) -> list[Path]:
         if source.data is not None:
             continue
         path = Path(source.path)
-        if source.kind.value != "article":
+        if source.kind.value == "rdf" or source.kind.value == "draft":
             files.append(path)
             continue
         folder = path if path.is_dir() else path.parent

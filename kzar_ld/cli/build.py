@@ -10,6 +10,7 @@ import typer
 from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import (
     BaseOption,
+    DraftOption,
     FailFastOption,
     JobsOption,
     MaxBytesOption,
@@ -68,6 +69,7 @@ def build(
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
     ] = False,
+    draft: DraftOption = False,
     jobs: JobsOption = None,
     shard: ShardOption = None,
     fail_fast: FailFastOption = False,
@@ -86,7 +88,7 @@ def build(
 
     with cli_errors():
         validate_base(base)
-        found = expand(sources, shard=shard)
+        found = expand(sources, shard=shard, drafts=draft)
         if no_validate:
             typer.echo("kzar-ld: warning: --no-validate: the output was NOT checked against the shapes", err=True)
         settings = PipelineSettings(base=base, validate=not no_validate, max_bytes=max_bytes)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kzar_ld.cli import Command, app, cli_errors
-from kzar_ld.cli.batch import BaseOption, JobsOption, QuietOption, ShardOption, VerboseOption
+from kzar_ld.cli.batch import BaseOption, DraftOption, JobsOption, QuietOption, ShardOption, VerboseOption
 from kzar_ld.defaults import DEFAULT_BASE
 from kzar_ld.formats import QueryMethod
 
@@ -95,6 +95,7 @@ def publish(
         QueryMethod,
         typer.Option(help="How --verify sends its query: post-form (every store), post-direct or get."),
     ] = QueryMethod.POST_FORM,
+    draft: DraftOption = False,
     jobs: JobsOption = None,
     shard: ShardOption = None,
     quiet: QuietOption = False,
@@ -133,7 +134,7 @@ def publish(
             retries=retries,
             query_method=query_method,
         )
-        found = expand(sources, shard=shard)
+        found = expand(sources, shard=shard, drafts=draft)
         started = time.perf_counter()
         with GraphStoreSink(
             store,

@@ -31,9 +31,10 @@ _GLOB_CHARS = frozenset("*?[")
 
 
 class SourceKind(enum.StrEnum):
-    """What a source is: an annotated article or an RDF file."""
+    """What a source is: an annotated article, a raw article text to draft, or an RDF file."""
 
     ARTICLE = "article"
+    DRAFT = "draft"
     RDF = "rdf"
 
 
@@ -102,12 +103,15 @@ def expand_sources(
     *,
     rdf: bool = False,
     input_format: str | None = None,
+    drafts: bool = False,
 ) -> list[Source]:
     """Expand command-line inputs into sources, in the order given, each once.
 
     - an article directory (it holds ``annotation.yaml``) or an annotation file is an article;
     - a directory without ``annotation.yaml`` stands for the article directories in it (sorted);
     - a glob pattern (``archive/2023-*``) that is not itself a path stands for its matches (sorted);
+    - with ``drafts=True`` a ``.txt`` file is a raw article text, drafted on the fly (see
+      :mod:`kzar_ld.draft`: every drafted item is marked unconfirmed in the graph);
     - with ``rdf=True`` any other file is an RDF file (``input_format`` overrides the extension;
       with it, ``.yaml`` files are read as RDF too); without, it is an error.
 
@@ -124,7 +128,7 @@ def expand_sources(
     seen: set[str] = set()
     for raw in paths:
         given = os.fspath(raw)
-        for source in _expand_one(given, rdf=rdf, input_format=input_format):
+        for source in _expand_one(given, rdf=rdf, input_format=input_format, drafts=drafts):
             key = os.path.realpath(source.path)
             if key not in seen:
                 seen.add(key)
@@ -132,13 +136,13 @@ def expand_sources(
     return found
 
 
-def _expand_one(given: str, *, rdf: bool, input_format: str | None) -> list[Source]:
+def _expand_one(given: str, *, rdf: bool, input_format: str | None, drafts: bool) -> list[Source]:
     path = Path(given)
     if not os.path.lexists(given) and _GLOB_CHARS & set(given):
         matches = sorted(glob.glob(given))
         if not matches:
             raise InputError("the pattern matches no file or directory", source=given)
-        return [s for m in matches for s in _expand_one(m, rdf=rdf, input_format=input_format)]
+        return [s for m in matches for s in _expand_one(m, rdf=rdf, input_format=input_format, drafts=drafts)]
     try:
         is_dir = path.is_dir()
         exists = path.exists()
@@ -160,10 +164,12 @@ def _expand_one(given: str, *, rdf: bool, input_format: str | None) -> list[Sour
         return [Source(str(p), SourceKind.ARTICLE) for p in articles]
     if path.suffix.lower() in _ANNOTATION_SUFFIXES and input_format is None:
         return [Source(given, SourceKind.ARTICLE)]
+    if drafts and path.suffix.lower() == ".txt":
+        return [Source(given, SourceKind.DRAFT)]
     if not rdf:
         raise InputError(
             "is not an article: give an article directory (article text + annotation.yaml), "
-            "a directory of them, or an annotation file",
+            "a directory of them, or an annotation file (or draft raw .txt texts on the fly)",
             source=given,
         )
     return [Source(given, SourceKind.RDF, input_format)]

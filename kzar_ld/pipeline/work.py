@@ -167,11 +167,17 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
         clock = now
 
     try:
-        if source.kind is SourceKind.ARTICLE:
-            from kzar_ld.annotated import load_article
+        if source.kind in (SourceKind.ARTICLE, SourceKind.DRAFT):
             from kzar_ld.mapping import build_graph
 
-            if article is None:
+            if article is None and source.kind is SourceKind.DRAFT:
+                from kzar_ld.draft import load_drafted_article
+
+                article = load_drafted_article(source.path, max_bytes=settings.max_bytes)
+                lap("draft")
+            elif article is None:
+                from kzar_ld.annotated import load_article
+
                 article = load_article(source.path, max_bytes=settings.max_bytes)
                 lap("load")
             article_id = article.id
@@ -196,7 +202,7 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             report = validate(dataset)
             lap("validate")
         nquads, graphs, triples = _nquads(dataset)
-        unconfirmed = _unconfirmed(dataset) if source.kind is SourceKind.ARTICLE else 0
+        unconfirmed = _unconfirmed(dataset) if source.kind is not SourceKind.RDF else 0
         lap("serialize")
     except Exception as exc:  # one bad source must never stop a batch
         return Outcome(
