@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kzar_ld.annotation import (
+    DEFAULT_MAX_ERRORS,
     Annotation,
     Drafted,
     Event,
@@ -38,6 +40,7 @@ from kzar_ld.annotation import (
     Person,
     Place,
     PlaceKind,
+    Problems,
     Ref,
     Relation,
     read_annotation,
@@ -45,6 +48,7 @@ from kzar_ld.annotation import (
     walk_mentions,
 )
 from kzar_ld.article import DEFAULT_MAX_BYTES, ArticleText, read_article_text
+from kzar_ld.diagnostics import InputWarning, WarningKind
 from kzar_ld.errors import AnnotationError, IriError
 from kzar_ld.iris import normalize_name, slugify
 
@@ -101,6 +105,8 @@ class Article:
     slugs: MappingProxyType[str, str]  # entity id -> IRI slug
     segments: MappingProxyType[str, str]  # entity id -> IRI segment ("person", "group", ...)
     source: str = ""
+    #: What loaded but deserves a look (the text's header, nested mentions...), in file order.
+    warnings: tuple[InputWarning, ...] = ()
 
     def segment(self, entity_id: str) -> str:
         """The IRI segment (``person``, ``org``, ``group``...) of an entity."""
@@ -136,10 +142,14 @@ def _text_path(annotation_path: Path, ann: Annotation, where: Located) -> Path:
     return texts[0]
 
 
-def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+def load_article(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, max_errors: int = DEFAULT_MAX_ERRORS
+) -> Article:
     """Load an article directory (or its annotation file) and check it completely.
 
-    Inputs over ``max_bytes`` are refused before they are read.
+    Inputs over ``max_bytes`` are refused before they are read. All the problems of the
+    annotation are reported at once, up to ``max_errors`` (an
+    :class:`~kzar_ld.errors.AnnotationErrors` when there are several).
 
     >>> load_article("examples/kazinform-2023-08-24").headline
     'Kazakhstan and Argentina strengthen bilateral cooperation'
@@ -151,44 +161,52 @@ def load_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_B
             raise AnnotationError(f"no {ANNOTATION_FILE} in the article directory", source=str(p.parent))
     elif not p.exists():
         raise AnnotationError("no such article directory or annotation file", source=str(p))
-    ann, where = read_annotation(p, max_bytes=max_bytes)
+    ann, where = read_annotation(p, max_bytes=max_bytes, max_errors=max_errors)
     text = read_article_text(_text_path(p, ann, where), max_bytes=max_bytes)
-    return resolve(ann, where, text)
+    return resolve(ann, where, text, max_errors=max_errors)
 
 
-def resolve(ann: Annotation, where: Located, text: ArticleText) -> Article:
-    """Check references and mentions of a parsed annotation against its text."""
-    kinds, slugs, segments = _index(ann, where)
-    checker = _RefChecker(kinds, where)
+def resolve(ann: Annotation, where: Located, text: ArticleText, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Article:
+    """Check references and mentions of a parsed annotation against its text; report all problems at once."""
+    problems = Problems(limit=max_errors)
+    kinds, slugs, segments = _index(ann, where, problems)
+    checker = _RefChecker(kinds, where, problems)
     _check_refs(ann, checker)
     facts = ann.article
     article_id = facts.id or Path(text.source).stem
     if facts.id is None and not _valid_article_id(article_id):
-        raise where.error(
-            f"text file name {article_id!r} cannot be an article id; set `id:` under `article:`", ("article",)
+        problems.add(
+            where.error(
+                f"text file name {article_id!r} cannot be an article id; set `id:` under `article:`", ("article",)
+            )
         )
 
-    date = _reconcile(facts.date_published, text.date_published, "date_published", "date", where)
-    headline = _reconcile(facts.headline, text.headline, "headline", "headline", where)
+    date = _reconcile(facts.date_published, text.date_published, "date_published", "date", where, problems)
+    headline = _reconcile(facts.headline, text.headline, "headline", "headline", where, problems)
     if date is None:
-        raise where.error(
-            "no publication date: the text has no header line; add `date_published:` under `article:`", ("article",)
+        problems.add(
+            where.error(
+                "no publication date: the text gives none; add `date_published:` under `article:`", ("article",)
+            )
         )
     if headline is None:
-        raise where.error("no headline: the text has no header line; add `headline:` under `article:`", ("article",))
-    _check_anniversaries(ann, where)
-    spans = tuple(_resolve_mentions(ann, where, text.body))
+        problems.add(where.error("no headline: the text gives none; add `headline:` under `article:`", ("article",)))
+    _check_anniversaries(ann, where, problems)
+    spans, warnings = _resolve_mentions(ann, where, text.body, problems)
+    problems.raise_if_any()
+    assert date is not None and headline is not None
     return Article(
         id=article_id,
         text=text,
         annotation=ann,
         date_published=date,
         headline=headline,
-        spans=spans,
+        spans=tuple(spans),
         kinds=MappingProxyType(kinds),
         slugs=MappingProxyType(slugs),
         segments=MappingProxyType(segments),
         source=where.source,
+        warnings=(*text.warnings, *warnings, *_split_warnings(where, text.body)),
     )
 
 
@@ -196,16 +214,20 @@ def _valid_article_id(value: str) -> bool:
     return bool(value) and all(c.isascii() and (c.isalnum() or c in "._-") for c in value) and value[0].isalnum()
 
 
-def _reconcile(given: Any, from_text: Any, field: str, what: str, where: Located) -> Any:
+def _reconcile(given: Any, from_text: Any, field: str, what: str, where: Located, problems: Problems) -> Any:
     if given is not None and from_text is not None and given != from_text:
-        raise where.error(
-            f"article.{field} {str(given)!r} differs from the text's header {what} {str(from_text)!r}; remove one",
-            ("article", field),
+        problems.add(
+            where.error(
+                f"article.{field} {str(given)!r} differs from the text's header {what} {str(from_text)!r}; remove one",
+                ("article", field),
+            )
         )
     return given if given is not None else from_text
 
 
-def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _index(
+    ann: Annotation, where: Located, problems: Problems
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     kinds: dict[str, str] = {}
     slugs: dict[str, str] = {}
     segments: dict[str, str] = {}
@@ -213,38 +235,53 @@ def _index(ann: Annotation, where: Located) -> tuple[dict[str, str], dict[str, s
     for section in _SEGMENT:
         for i, item in enumerate(getattr(ann, section)):
             path: Path_ = (section, i, "id")
-            key = _nfc(item.id, where, path)
+            try:
+                key = _nfc(item.id, where, path)
+            except AnnotationError as exc:
+                problems.add(exc)
+                continue
             if key in kinds:
-                raise where.error(f"duplicate id {key!r}: already used by {_a(_KIND_NAME[kinds[key]])}", path)
+                problems.add(where.error(f"duplicate id {key!r}: already used by {_a(_KIND_NAME[kinds[key]])}", path))
+                continue
             try:
                 slug = slugify(key, source=where.source, line=where.line(path))
             except IriError as exc:
-                raise AnnotationError(exc.message, source=where.source, line=where.line(path)) from exc
+                problems.add(AnnotationError(exc.message, source=where.source, line=where.line(path)))
+                kinds[key] = section  # known, so that references to it are not reported as well
+                continue
             segment = "group" if section == "organizations" and item.kind.value == "group" else _SEGMENT[section]
             other = seen_slugs.get((segment, slug))
             if other is not None:
-                raise where.error(f"ids {other!r} and {key!r} give the same IRI {segment}/{slug}; rename one", path)
+                problems.add(
+                    where.error(f"ids {other!r} and {key!r} give the same IRI {segment}/{slug}; rename one", path)
+                )
+                continue
             seen_slugs[(segment, slug)] = key
             kinds[key] = section
             slugs[key] = slug
             segments[key] = segment
             if section == "people":
-                _index_roles(item, i, key, where, slugs)
+                _index_roles(item, i, key, where, slugs, problems)
     return kinds, slugs, segments
 
 
-def _index_roles(person: Person, i: int, person_key: str, where: Located, slugs: dict[str, str]) -> None:
+def _index_roles(
+    person: Person, i: int, person_key: str, where: Located, slugs: dict[str, str], problems: Problems
+) -> None:
     seen: set[str] = set()
     for r, role in enumerate(person.roles):
         path: Path_ = ("people", i, "roles", r, "id")
-        key = _nfc(role.id, where, path)
-        if key in seen:
-            raise where.error(f"duplicate role id {key!r} for {person_key!r}", path)
-        seen.add(key)
         try:
-            slugs[f"{person_key}\x00{key}"] = slugify(key, source=where.source, line=where.line(path))
-        except IriError as exc:
-            raise AnnotationError(exc.message, source=where.source, line=where.line(path)) from exc
+            key = _nfc(role.id, where, path)
+            if key in seen:
+                raise where.error(f"duplicate role id {key!r} for {person_key!r}", path)
+            seen.add(key)
+            try:
+                slugs[f"{person_key}\x00{key}"] = slugify(key, source=where.source, line=where.line(path))
+            except IriError as exc:
+                raise AnnotationError(exc.message, source=where.source, line=where.line(path)) from exc
+        except AnnotationError as exc:
+            problems.add(exc)
 
 
 def _nfc(value: str, where: Located, path: Path_) -> str:
@@ -255,21 +292,35 @@ def _nfc(value: str, where: Located, path: Path_) -> str:
 
 
 class _RefChecker:
-    def __init__(self, kinds: dict[str, str], where: Located) -> None:
+    def __init__(self, kinds: dict[str, str], where: Located, problems: Problems) -> None:
         self.kinds = kinds
         self.where = where
+        self.problems = problems
 
-    def __call__(self, ref: Ref | str | None, path: Path_, *allowed: str) -> None:
+    def add(self, message: str, path: Path_) -> None:
+        self.problems.add(self.where.error(message, path))
+
+    def __call__(self, ref: Ref | str | None, path: Path_, *allowed: str) -> bool:
+        """Whether ``ref`` points to an entity of an allowed kind (else the problem is recorded)."""
         if ref is None:
-            return
+            return True
         key = ref_id(ref)
-        nfc = _nfc(key, self.where, path)
+        try:
+            nfc = _nfc(key, self.where, path)
+        except AnnotationError as exc:
+            self.problems.add(exc)
+            return False
         kind = self.kinds.get(nfc)
         if kind is None:
-            raise self.where.error(f"unknown id {key!r}: no entity has this id", path)
+            close = difflib.get_close_matches(nfc, self.kinds, n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            self.add(f"unknown id {key!r}: no entity has this id{hint}", path)
+            return False
         if allowed and kind not in allowed:
             wanted = " or ".join(_KIND_NAME[a] for a in allowed)
-            raise self.where.error(f"{key!r} is {_a(_KIND_NAME[kind])}, but this slot takes {_a(wanted)}", path)
+            self.add(f"{key!r} is {_a(_KIND_NAME[kind])}, but this slot takes {_a(wanted)}", path)
+            return False
+        return True
 
     def each(self, refs: tuple[Any, ...], path: Path_, *allowed: str) -> None:
         for n, ref in enumerate(refs):
@@ -313,67 +364,174 @@ def _check_refs(ann: Annotation, check: _RefChecker) -> None:
         check(e.anniversary_of, ("events", i, "anniversary_of"), "relations")
         for n, sup in enumerate(e.super_events):
             if ref_id(sup) == e.id:
-                raise check.where.error(
-                    f"event {e.id!r} cannot be its own super event", ("events", i, "super_events", n)
-                )
+                check.add(f"event {e.id!r} cannot be its own super event", ("events", i, "super_events", n))
     places = {pl.id: pl for pl in ann.places}
     for i, rel in enumerate(ann.relations):
-        check.each(rel.parties, ("relations", i, "parties"), "places")
         if len(set(rel.parties)) != 2:
-            raise check.where.error(
-                f"relation {rel.id!r} needs exactly two different parties", ("relations", i, "parties")
-            )
+            check.add(f"relation {rel.id!r} needs exactly two different parties", ("relations", i, "parties"))
         for n, party in enumerate(rel.parties):
-            if places[party].kind is not PlaceKind.COUNTRY:
-                raise check.where.error(
-                    f"party {party!r} is a {places[party].kind.value}, but a relation's parties are countries",
-                    ("relations", i, "parties", n),
+            path: Path_ = ("relations", i, "parties", n)
+            if check(party, path, "places") and party in places and places[party].kind is not PlaceKind.COUNTRY:
+                check.add(
+                    f"party {party!r} is a {places[party].kind.value}, but a relation's parties are countries", path
                 )
 
 
-def _check_anniversaries(ann: Annotation, where: Located) -> None:
+def _check_anniversaries(ann: Annotation, where: Located, problems: Problems) -> None:
     for i, e in enumerate(ann.events):
         if e.anniversary_of is not None and e.ordinal is None:
-            raise where.error(
-                f"event {e.id!r} is an anniversary: give its `ordinal` (e.g. 30)", ("events", i, "anniversary_of")
+            problems.add(
+                where.error(
+                    f"event {e.id!r} is an anniversary: give its `ordinal` (e.g. 30)", ("events", i, "anniversary_of")
+                )
             )
 
 
-def _resolve_mentions(ann: Annotation, where: Located, body: str) -> list[Span]:
+def _resolve_mentions(
+    ann: Annotation, where: Located, body: str, problems: Problems
+) -> tuple[list[Span], list[InputWarning]]:
     spans: list[Span] = []
     seen: dict[tuple[int, int, str, str | None], Path_] = {}
+    checked: list[tuple[Span, int | None]] = []  # named mentions to check for nesting, with their line
     for entity, role, path, spec, _ in walk_mentions(ann):
-        quote, occurrence = (spec.quote, spec.occurrence) if isinstance(spec, Mention) else (spec, 1)
-        quote = unicodedata.normalize("NFC", quote)  # the body is NFC too
-        start = _find(body, quote, occurrence)
-        if start < 0:
-            count = _count(body, quote)
-            if count == 0:
-                raise where.error(f"quote {quote!r} not found in the article body (quotes are case-sensitive)", path)
-            at = (*path, "occurrence") if isinstance(spec, Mention) else path
-            raise where.error(f"quote {quote!r} occurs {count} time(s), so occurrence {occurrence} is out of range", at)
-        key = (start, start + len(quote), entity, role)
-        if key in seen:
-            raise where.error(f"mention {quote!r} (occurrence {occurrence}) is given twice for {entity!r}", path)
-        seen[key] = path
-        draft = spec if isinstance(spec, Mention) and not spec.confirmed else None
-        spans.append(Span(entity=entity, role=role, start=start, end=start + len(quote), exact=quote, draft=draft))
+        mention = spec if isinstance(spec, Mention) else Mention(quote=spec)
+        try:
+            found = _locate(mention, body, where, path)
+        except AnnotationError as exc:
+            problems.add(exc)
+            continue
+        for start, end in found:
+            key = (start, end, entity, role)
+            if key in seen:
+                problems.add(
+                    where.error(
+                        f"mention {mention.quote!r} (offset {start}) is given twice for {entity!r} "
+                        f"(also on line {where.line(seen[key])})",
+                        path,
+                    )
+                )
+                continue
+            seen[key] = path
+            draft = spec if isinstance(spec, Mention) and not spec.confirmed else None
+            span = Span(entity=entity, role=role, start=start, end=end, exact=body[start:end], draft=draft)
+            spans.append(span)
+            if role is None and not mention.nested:
+                checked.append((span, where.line(path)))
     spans.sort(key=lambda s: (s.start, s.end, s.entity, s.role or ""))
-    return spans
+    return spans, _nested(checked, spans, ann, where.source)
 
 
-def _find(body: str, quote: str, occurrence: int) -> int:
-    pos = -1
-    for _ in range(occurrence):
-        pos = body.find(quote, pos + 1)
-        if pos < 0:
-            return -1
-    return pos
+def _locate(mention: Mention, body: str, where: Located, path: Path_) -> list[tuple[int, int]]:
+    """The spans a mention stands for, or an error saying why the words cannot be found."""
+    quote = unicodedata.normalize("NFC", mention.quote)  # the body is NFC too
+    after = unicodedata.normalize("NFC", mention.after) if mention.after else ""
+    before = unicodedata.normalize("NFC", mention.before) if mention.before else ""
+    anywhere = _occurrences(body, quote, whole_word=False)
+    if not anywhere:
+        raise where.error(f"quote {quote!r} not found in the article body (quotes are case-sensitive)", path)
+    words = _occurrences(body, quote, whole_word=True) if mention.whole_word else anywhere
+    if not words:
+        s = anywhere[0]
+        raise where.error(
+            f"quote {quote!r} occurs only inside longer words (first in {_word_at(body, s, s + len(quote))!r}); "
+            "quotes match whole words: quote the whole word, or set `whole_word: false`",
+            path,
+        )
+    hits = [s for s in words if body[:s].endswith(after) and body.startswith(before, s + len(quote))]
+    context = " and ".join(
+        f"{side} {text!r}" for side, text in (("right after", after), ("right before", before)) if text
+    )
+    if not hits:
+        raise where.error(f"quote {quote!r} occurs {len(words)} time(s), but never {context}", path)
+    inside = len(anywhere) - len(words)
+    also = f" (and {inside} time(s) inside longer words)" if inside else ""
+    if mention.occurrence == "all":
+        return [(s, s + len(quote)) for s in hits]
+    if context and len(hits) > 1 and "occurrence" not in mention.model_fields_set:
+        raise where.error(
+            f"quote {quote!r} occurs {len(hits)} times {context}: give more context or an `occurrence`", path
+        )
+    if mention.occurrence > len(hits):
+        counted = f"{len(hits)} time(s) {context}" if context else f"{len(hits)} time(s){also}"
+        at = (*path, "occurrence") if isinstance(path, tuple) else path
+        raise where.error(f"quote {quote!r} occurs {counted}, so occurrence {mention.occurrence} is out of range", at)
+    start = hits[mention.occurrence - 1]
+    return [(start, start + len(quote))]
 
 
-def _count(body: str, quote: str) -> int:
-    n, pos = 0, body.find(quote)
+def _split_warnings(where: Located, body: str) -> list[InputWarning]:
+    """Warn where a YAML flow list (``[a, b]``) was split at a comma that the article text contains."""
+    out: list[InputWarning] = []
+    for split in where.flow_splits:
+        if split.joined in body:
+            out.append(
+                InputWarning(
+                    WarningKind.SPLIT_AT_COMMA,
+                    f"the list was split at a comma, but the text contains {split.joined!r} as one phrase: "
+                    'if it is one quote, put it in quotes ("..."); if they are two, write them as `- ` lines',
+                    source=where.source,
+                    line=split.line,
+                )
+            )
+    return out
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or unicodedata.category(ch) in ("Mn", "Mc")
+
+
+def _occurrences(body: str, quote: str, *, whole_word: bool) -> list[int]:
+    """Start offsets of every (possibly overlapping) occurrence of ``quote``; whole words only if asked.
+
+    A quote edge that is not a letter or digit needs no boundary: ``«BMJ»`` matches anywhere.
+    """
+    out: list[int] = []
+    pos = body.find(quote)
     while pos >= 0:
-        n += 1
+        end = pos + len(quote)
+        left_ok = pos == 0 or not _is_word_char(quote[0]) or not _is_word_char(body[pos - 1])
+        right_ok = end == len(body) or not _is_word_char(quote[-1]) or not _is_word_char(body[end])
+        if not whole_word or (left_ok and right_ok):
+            out.append(pos)
         pos = body.find(quote, pos + 1)
-    return n
+    return out
+
+
+def _word_at(body: str, start: int, end: int) -> str:
+    while start > 0 and _is_word_char(body[start - 1]):
+        start -= 1
+    while end < len(body) and _is_word_char(body[end]):
+        end += 1
+    return body[start:end]
+
+
+def _nested(
+    checked: list[tuple[Span, int | None]], spans: list[Span], ann: Annotation, source: str
+) -> list[InputWarning]:
+    """Warnings for a mention inside the mention of another entity of the same kind.
+
+    "Austria" inside "Lower Austria", "Kazakhstan" inside "South Kazakhstan": the inner words
+    are part of another place's name, so they rarely mention the inner entity. A place inside
+    an organisation's or a role's words ("Ministry of Foreign Affairs of Argentina") is normal.
+    """
+    kinds = {item.id: section for section in _SEGMENT for item in getattr(ann, section)}
+    out: list[InputWarning] = []
+    for inner, line in checked:
+        for outer in spans:
+            if outer.role is not None or outer.entity == inner.entity:
+                continue
+            if kinds.get(outer.entity) != kinds.get(inner.entity):
+                continue
+            if outer.start <= inner.start and inner.end <= outer.end and outer.end - outer.start > len(inner.exact):
+                out.append(
+                    InputWarning(
+                        WarningKind.NESTED_MENTION,
+                        f"mention {inner.exact!r} of {inner.entity!r} (offset {inner.start}) lies inside the mention "
+                        f"{outer.exact!r} of {outer.entity!r}: quote another occurrence (`occurrence:`, `after:`), "
+                        "or set `nested: true` if it is meant",
+                        source=source,
+                        line=line,
+                    )
+                )
+                break
+    return out

@@ -19,18 +19,23 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import enum
+import itertools
 import os
 import re
+import types
+import typing
 import unicodedata
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
-from kzar_ld.errors import AnnotationError
+from kzar_ld.errors import AnnotationError, AnnotationErrors
 
 __all__ = [
     "FORMAT_VERSION",
@@ -93,10 +98,33 @@ class Drafted(_Model):
 
 
 class Mention(Drafted):
-    """A mention given as the quoted words and which occurrence of them in the body (1-based)."""
+    """A mention: the quoted words, and which occurrence of them in the body.
+
+    Quotes match whole words unless ``whole_word`` is false (``Kazakh`` does not match inside
+    "Kazakhstan"). ``occurrence`` is 1-based, or ``all`` for every occurrence. ``after`` and
+    ``before`` pin the quote by the text right next to it instead of by counting: ``after`` is
+    the text just before the quote, ``before`` the text just after it; occurrences are then
+    counted among those that fit, and more than one fit without an ``occurrence`` is an error.
+    A mention inside the mention of another entity of the same kind ("Austria" inside "Lower
+    Austria") is a warning unless ``nested`` says it is meant.
+
+    >>> Mention(quote="Austria", after="Kazakhstan and ").occurrence
+    1
+    """
 
     quote: Annotated[str, StringConstraints(min_length=1)]
-    occurrence: Annotated[int, Field(ge=1)] = 1
+    occurrence: Annotated[int, Field(ge=1)] | Literal["all"] = 1
+    whole_word: bool = Field(default=True, description="match whole words only (false: also inside words)")
+    after: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+        default=None, description="the text right before the quote, to pick the occurrence"
+    )
+    before: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+        default=None, description="the text right after the quote, to pick the occurrence"
+    )
+    nested: bool = Field(
+        default=False,
+        description="the words lie inside the mention of another entity of the same kind on purpose: no warning",
+    )
 
 
 #: A mention is either the quoted words alone (first occurrence) or a :class:`Mention`.
@@ -400,8 +428,13 @@ class ArticleFacts(_Model):
     @field_validator("date_published", "date_modified", mode="before")
     @classmethod
     def _date(cls, v: Any) -> Any:
-        if isinstance(v, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
-            raise ValueError(f"date must be YYYY-MM-DD, not {v!r}")
+        if isinstance(v, str):
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+                raise ValueError(f"date must be YYYY-MM-DD, not {v!r}")
+            try:
+                return dt.date.fromisoformat(v.strip())
+            except ValueError:
+                raise ValueError(f"{v!r} is not a calendar date") from None
         return v
 
 
@@ -432,12 +465,26 @@ def annotation_json_schema() -> dict[str, Any]:
 Path_ = tuple[str | int, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class FlowSplit:
+    """Two neighbouring plain items of a YAML flow sequence (``[a, b]``) and the source text between them.
+
+    ``joined`` is ``a, b`` as written; when the article text contains it, the comma was probably
+    part of one quote, and the loader warns.
+    """
+
+    path: Path_
+    joined: str
+    line: int
+
+
 class Located:
     """A parsed annotation plus the line of every value in its file (for messages)."""
 
-    def __init__(self, source: str, lines: Mapping[Path_, int]) -> None:
+    def __init__(self, source: str, lines: Mapping[Path_, int], flow_splits: tuple[FlowSplit, ...] = ()) -> None:
         self.source = source
         self._lines = lines
+        self.flow_splits = flow_splits
 
     def line(self, path: Path_) -> int | None:
         """The line of the value at ``path``, or of its nearest enclosing value."""
@@ -451,7 +498,58 @@ class Located:
         return AnnotationError(message, source=self.source, line=self.line(path))
 
 
-def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: str) -> Any:
+#: How many errors of one annotation are reported at most (the rest are counted).
+DEFAULT_MAX_ERRORS = 20
+
+
+class Problems:
+    """The errors found in one pass over an annotation, raised together by :meth:`raise_if_any`.
+
+    >>> problems = Problems(limit=5)
+    >>> problems.add(AnnotationError("b", source="x.yaml", line=9))
+    >>> problems.add(AnnotationError("a", source="x.yaml", line=3))
+    >>> problems.raise_if_any()
+    Traceback (most recent call last):
+    ...
+    kzar_ld.errors.AnnotationErrors: x.yaml:3: a
+    x.yaml:9: b
+    """
+
+    def __init__(self, *, limit: int = DEFAULT_MAX_ERRORS) -> None:
+        if limit < 1:
+            raise ValueError(f"the error limit must be at least 1, not {limit}")
+        self.limit = limit
+        self.errors: list[AnnotationError] = []
+
+    def add(self, error: AnnotationError) -> None:
+        """Record one error."""
+        self.errors.append(error)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        """Raise the one error, or :class:`AnnotationErrors` with all of them in file order."""
+        if not self.errors:
+            return
+        ordered = sorted(self.errors, key=lambda e: (e.source or "", e.line or 0))
+        if len(ordered) == 1:
+            raise ordered[0]
+        raise AnnotationErrors(ordered[: self.limit], total=len(ordered))
+
+
+def _plain(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.style is None and "\n" not in node.value
+
+
+def _to_python(
+    node: yaml.Node,
+    path: Path_,
+    lines: dict[Path_, int],
+    source: str,
+    splits: list[FlowSplit] | None = None,
+    text: str | None = None,
+) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
@@ -461,10 +559,15 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: st
             key = key_node.value
             if key in out:
                 raise AnnotationError(f"key {key!r} given twice", source=source, line=key_node.start_mark.line + 1)
-            out[key] = _to_python(value_node, (*path, key), lines, source)
+            out[key] = _to_python(value_node, (*path, key), lines, source, splits, text)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, (*path, i), lines, source) for i, v in enumerate(node.value)]
+        if node.flow_style and path and path[-1] == "mentions" and splits is not None and text is not None:
+            for i, (a, b) in enumerate(itertools.pairwise(node.value)):
+                if _plain(a) and _plain(b):
+                    joined = unicodedata.normalize("NFC", text[a.start_mark.index : b.end_mark.index])
+                    splits.append(FlowSplit((*path, i), joined, a.start_mark.line + 1))
+        return [_to_python(v, (*path, i), lines, source, splits, text) for i, v in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     # Keep every scalar as the text that was written: YAML 1.1 would turn `no` into False,
     # `2023-08-24` into a date and `1_000` into a number. Only a plain `null`/`~`/empty is None.
@@ -474,12 +577,22 @@ def _to_python(node: yaml.Node, path: Path_, lines: dict[Path_, int], source: st
     return unicodedata.normalize("NFC", node.value)
 
 
-def parse_annotation(text: str, *, source: str = "<annotation>") -> tuple[Annotation, Located]:
+def parse_annotation(
+    text: str, *, source: str = "<annotation>", max_errors: int = DEFAULT_MAX_ERRORS
+) -> tuple[Annotation, Located]:
     """Parse annotation YAML text into the typed model, keeping line numbers.
+
+    Every problem of the file is reported in one pass (up to ``max_errors``), each with its
+    line: a missing field is named, and a stray key gets a "did you mean ...?".
 
     >>> ann, where = parse_annotation("article:\\n  publisher: agency\\n")
     >>> ann.article.publisher, where.line(("article", "publisher"))
     ('agency', 2)
+    >>> parse_annotation("article:\\n  publisher: agency\\n  publsher: x\\npeople:\\n  - id: p\\n")
+    Traceback (most recent call last):
+    ...
+    kzar_ld.errors.AnnotationErrors: <annotation>:3: article: unknown key 'publsher' (did you mean 'publisher'?)
+    <annotation>:5: people[0] (id 'p'): missing field 'name'
     """
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
@@ -504,19 +617,53 @@ def parse_annotation(text: str, *, source: str = "<annotation>") -> tuple[Annota
     if node is None:
         raise AnnotationError("empty annotation: it needs at least an `article:` section", source=source)
     lines: dict[Path_, int] = {}
-    data = _to_python(node, (), lines, source)
-    where = Located(source, lines)
+    splits: list[FlowSplit] = []
+    data = _to_python(node, (), lines, source, splits, text)
+    where = Located(source, lines, tuple(splits))
     if not isinstance(data, dict):
         raise where.error("an annotation is a mapping with an `article:` section", ())
     try:
         return Annotation.model_validate(data), where
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = _data_path(first["loc"], data)
-        value = _value_at(data, loc)
-        shown = f" (got {value!r})" if value is not None and not isinstance(value, dict | list) else ""
-        field = ".".join(str(p) for p in loc) or "annotation"
-        raise where.error(f"{field}: {_clean(first['msg'])}{shown}", loc) from exc
+        errors = exc.errors()
+    problems = Problems(limit=max_errors)
+    seen: set[Path_] = set()
+    for error in errors:
+        found = _problem(error, data, where)
+        if found is not None and found[0] not in seen:
+            seen.add(found[0])
+            problems.add(found[1])
+    if not problems:  # pragma: no cover - pydantic always says where
+        raise where.error(f"annotation: {errors[0]['msg']}", ())
+    problems.raise_if_any()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _problem(error: Any, data: Any, where: Located) -> tuple[Path_, AnnotationError] | None:
+    """One pydantic error as (its key, an error with file and line), or None for a union's other branch."""
+    loc = tuple(error["loc"])
+    path = _data_path(loc, data)
+    kind = error["type"]
+    if not _on_the_taken_branch(loc, data, keyed=kind in ("missing", "extra_forbidden")):
+        return None
+    if kind == "missing":
+        field = str(loc[-1])
+        return (*path, "\x00missing", field), where.error(f"{_name(path, data)}: missing field {field!r}", path)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        parent = path[:-1] if path and path[-1] == key else path
+        allowed = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return path, where.error(f"{_name(parent, data)}: unknown key {key!r}{hint}", path)
+    value = _value_at(data, path)
+    message = _clean(error["msg"])
+    if path and path[-1] == "occurrence":
+        message = "an occurrence is a number from 1, or `all`"
+    shown = ""
+    if value is not None and not isinstance(value, dict | list) and repr(value) not in message:
+        shown = f" (got {value!r})"  # a value the message already quotes is not repeated
+    return path, where.error(f"{_name(path, data, with_id=False)}: {message}{shown}", path)
 
 
 def _clean(msg: str) -> str:
@@ -542,15 +689,93 @@ def _value_at(data: Any, path: Path_) -> Any:
     return data
 
 
-def load_annotation(path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 * 1024) -> Annotation:
+def _name(path: Path_, data: Any, *, with_id: bool = True) -> str:
+    """``people[0] (id 'p')``: a readable name for the value at ``path``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    value = _value_at(data, path)
+    if with_id and isinstance(value, dict) and isinstance(value.get("id"), str):
+        text += f" (id {value['id']!r})"
+    return text or "annotation"
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    out: dict[str, type[BaseModel]] = {}
+    todo: list[Any] = [Annotation]
+    while todo:
+        model = todo.pop()
+        if model.__name__ in out:
+            continue
+        out[model.__name__] = model
+        for f in model.model_fields.values():
+            todo.extend(_models_in(f.annotation))
+    return out
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    origin = typing.get_origin(annotation)
+    if origin is not None or isinstance(annotation, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found.extend(_models_in(arg))
+    return found
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model that pydantic's ``loc`` points into (for "did you mean")."""
+    candidates: list[type[BaseModel]] = [Annotation]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        by_name = [m for m in candidates if m.__name__ == part]
+        if by_name:
+            candidates = by_name
+            continue
+        fields = [m.model_fields[part] for m in candidates if part in m.model_fields]
+        candidates = [m for f in fields for m in _models_in(f.annotation)]
+    return sorted({name for m in candidates[:1] for name in m.model_fields})
+
+
+def _on_the_taken_branch(loc: tuple[Any, ...], data: Any, *, keyed: bool) -> bool:
+    """Whether an error of a union member fits the value: model members for mappings, others for scalars.
+
+    For ``{quote: x, occurence: 2}`` pydantic reports both "unknown key occurence" (the
+    :class:`Mention` branch) and "input should be a string" (the ``str`` branch); only the first
+    helps.
+    """
+    models = _MODELS
+    current = data
+    for n, part in enumerate(loc):
+        if (isinstance(current, dict) and part in current) or (
+            isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current)
+        ):
+            current = current[part]
+        elif isinstance(current, dict):
+            # A model's name is the branch taken; the last part is a missing or stray key;
+            # anything else names a scalar branch, which a mapping did not take.
+            if part not in models and not (keyed and n == len(loc) - 1):
+                return False
+        elif part in models:
+            return False
+    return True
+
+
+def load_annotation(
+    path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 * 1024, max_errors: int = DEFAULT_MAX_ERRORS
+) -> Annotation:
     """Load and type-check an annotation file (references are checked by :func:`kzar_ld.load_article`).
 
     The size is checked before the file is read.
     """
-    return read_annotation(path, max_bytes=max_bytes)[0]
+    return read_annotation(path, max_bytes=max_bytes, max_errors=max_errors)[0]
 
 
-def read_annotation(path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 * 1024) -> tuple[Annotation, Located]:
+def read_annotation(
+    path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 * 1024, max_errors: int = DEFAULT_MAX_ERRORS
+) -> tuple[Annotation, Located]:
     """Like :func:`load_annotation`, also returning the line map for later messages."""
     p = Path(path)
     try:
@@ -569,7 +794,7 @@ def read_annotation(path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise AnnotationError(f"not UTF-8 at byte offset {exc.start}", source=str(p), line=line) from exc
-    return parse_annotation(text, source=str(p))
+    return parse_annotation(text, source=str(p), max_errors=max_errors)
 
 
 def walk_mentions(ann: Annotation) -> Iterator[tuple[str, str | None, Path_, MentionSpec, int]]:
@@ -589,3 +814,6 @@ def walk_mentions(ann: Annotation) -> Iterator[tuple[str, str | None, Path_, Men
                 for r, role in enumerate(item.roles):
                     for j, m in enumerate(role.mentions):
                         yield item.id, role.id, (section, i, "roles", r, "mentions", j), m, j
+
+
+_MODELS = _models()

@@ -36,8 +36,6 @@ class WarningKind(enum.StrEnum):
     NESTED_MENTION = "nested-mention"
     #: A flow-sequence item was split at a comma that the article text contains.
     SPLIT_AT_COMMA = "split-at-comma"
-    #: A whole-word mention was found only inside a longer word.
-    PART_OF_WORD = "part-of-word"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ translates errors in one place.
     ├── InputError (exit 2)       the input is wrong: fix the file or the argument
     │   ├── ArticleError          an article text cannot be read or parsed
     │   ├── AnnotationError       an annotation file is malformed or inconsistent
+    │   │   └── AnnotationErrors  several of those, found in one pass (``.errors``)
     │   ├── IriError              a value cannot become a valid IRI
     │   ├── RdfSyntaxError        an RDF file does not parse
     │   ├── UnsafeInputError      an input was refused to keep the machine safe
@@ -27,8 +28,11 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = [
     "AnnotationError",
+    "AnnotationErrors",
     "ArticleError",
     "InputError",
     "IriError",
@@ -85,6 +89,38 @@ class ArticleError(InputError):
 
 class AnnotationError(InputError):
     """An annotation file is malformed: syntax, unknown or duplicate id, bad quote, bad value."""
+
+
+class AnnotationErrors(AnnotationError):
+    """Several problems of one annotation, found in one pass, each with its file and line.
+
+    ``errors`` holds them in file order (at most the limit the loader was given); ``total`` is
+    how many were found. The message is one line per error, so each names its place.
+
+    >>> errs = AnnotationErrors(
+    ...     [AnnotationError("a", source="x.yaml", line=2), AnnotationError("b", source="x.yaml", line=5)]
+    ... )
+    >>> print(errs)
+    x.yaml:2: a
+    x.yaml:5: b
+    >>> errs.line, len(errs.errors)
+    (2, 2)
+    """
+
+    def __init__(self, errors: Sequence[AnnotationError], *, total: int | None = None) -> None:
+        if not errors:
+            raise ValueError("AnnotationErrors needs at least one error")
+        self.errors = tuple(errors)
+        self.total = max(total or 0, len(self.errors))
+        first = self.errors[0]
+        super().__init__(first.message, source=first.source, line=first.line, column=first.column)
+
+    def __str__(self) -> str:
+        lines = [str(e) for e in self.errors]
+        if self.total > len(self.errors):
+            where = f"{self.errors[0].source}: " if self.errors[0].source else ""
+            lines.append(f"{where}{self.total - len(self.errors)} more error(s) not shown (limit {len(self.errors)})")
+        return "\n".join(lines)
 
 
 class IriError(InputError):

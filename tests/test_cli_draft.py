@@ -244,3 +244,38 @@ def test_a_draft_that_would_not_load_is_refused_and_nothing_is_written(
     assert len(stderr.splitlines()) == 1
     assert "the draft does not load" in stderr and "not found in the article body" in stderr
     assert list(out.iterdir()) == []
+
+
+def test_a_raw_text_loads_as_a_drafted_article_that_builds_and_conforms() -> None:
+    from kzar_ld.draft import load_drafted_article
+
+    article = load_drafted_article(FIRST)
+    assert article.id == FIRST.stem and article.text.body
+    graph = build_graph(article)
+    assert validate(graph).conforms
+    assert count_unconfirmed(graph) == len(article.spans) + sum(
+        1 for section in ("people", "organizations", "places", "events") for _ in getattr(article.annotation, section)
+    ) + sum(len(p.roles) for p in article.annotation.people) + (article.annotation.article.based_on is not None)
+
+
+def test_update_of_a_hand_made_annotation_keeps_every_item_of_it(tmp_path: Path) -> None:
+    from kzar_ld.annotation import is_confirmed
+
+    folder = tmp_path / "kazinform-2023-08-24"
+    shutil.copytree(FIRST.parent, folder)
+    hand = load_annotation(folder / "annotation.yaml")
+    code, _, stderr = run("--update", folder)
+    assert code == 0, stderr
+    merged = load_annotation(folder / "annotation.yaml")
+
+    def confirmed_part(item):  # type: ignore[no-untyped-def]
+        update = {"mentions": tuple(m for m in item.mentions if is_confirmed(m))} if hasattr(item, "mentions") else {}
+        if hasattr(item, "roles"):
+            update["roles"] = tuple(confirmed_part(r) for r in item.roles if r.confirmed)
+        return item.model_copy(update=update)
+
+    for section in ("people", "organizations", "places", "occupations", "events", "relations"):
+        kept = [confirmed_part(i) for i in getattr(merged, section) if i.confirmed]
+        assert kept == list(getattr(hand, section)), section
+    assert merged.article == hand.article
+    assert validate(build_graph(load_article(folder))).conforms

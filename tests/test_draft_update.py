@@ -197,3 +197,25 @@ def test_re_drafting_a_partly_confirmed_development_article_loads_and_keeps_the_
     parsed, where = parse_annotation(dump_annotation(merged))
     resolve(parsed, where, parse_article_text(data, source=str(text_file)))
     assert merge_drafts(merged, draft(data, source=str(text_file))) == merged
+
+
+def test_a_proposed_role_that_repeats_a_confirmed_one_is_not_added() -> None:
+    title = "Honorary Consul of the Republic of Kazakhstan in Rosario"
+    confirmed = Role(id="honorary-consul-rosario", name=title, organization="gov", mentions=(title,))
+    previous = Annotation(
+        article=FACTS,
+        people=(Person(id="g", name="Gustavo Gutierrez", roles=(confirmed,)),),
+        organizations=(Organization(id="gov", name="Government of Kazakhstan"),),
+    )
+    proposals = (
+        Role(id="honorary-consul", name="Honorary Consul", organization="gov", confirmed=False),
+        Role(id="x", name="Consul", organization="gov", confirmed=False, mentions=(title,)),
+        Role(id="chair", name="Chair of the Club", organization="gov", confirmed=False),
+    )
+    fresh = Annotation(
+        article=FACTS,
+        people=(Person(id="g", name="Gustavo Gutierrez", confirmed=False, roles=proposals),),
+        organizations=(Organization(id="gov", name="Government of Kazakhstan", confirmed=False),),
+    )
+    roles = merge_drafts(previous, fresh).people[0].roles
+    assert [r.id for r in roles] == ["honorary-consul-rosario", "chair"]

@@ -83,6 +83,8 @@ def drafted() -> Annotation:
                     "Murat Nurtleu",
                     Mention(quote="He", confidence=0.55, evidence="pronoun after a person", confirmed=False),
                     Mention(quote="Murat Nurtleu", occurrence=2),
+                    Mention(quote="Nurtleu", occurrence="all", whole_word=False, nested=True),
+                    Mention(quote="Minister", after="Foreign ", before=" of"),
                 ),
             ),
         ),

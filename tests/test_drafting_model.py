@@ -188,7 +188,7 @@ def test_a_planned_event_cannot_be_ended() -> None:
 
 def test_an_unknown_status_names_the_line() -> None:
     text = HEAD + "events:\n  - id: x\n    name: X\n    status: rumoured\n"
-    with pytest.raises(AnnotationError, match=r"events\.0\.status") as info:
+    with pytest.raises(AnnotationError, match=r"events\[0\]\.status") as info:
         parse_annotation(text, source="a.yaml")
     assert info.value.line == 15
     assert {s.value for s in EventStatus} == {"reported", "planned", "background"}
@@ -320,3 +320,30 @@ def test_bad_drafting_fields_name_the_line(edit: str, message: str, line: int) -
     with pytest.raises(AnnotationError, match=message) as info:
         parse_annotation(DRAFTED.replace(edit, bad, 1), source="a.yaml")
     assert info.value.line == line
+
+
+def test_json_ld_of_a_drafted_article_expands_to_its_turtle(tmp_path: Path) -> None:
+    import json
+
+    from rdflib.compare import isomorphic
+    from test_serialize import _expand_offline, _triples  # the independent processor, offline
+
+    from kzar_ld import Format, serialize
+
+    dataset = build_graph(load_article(article_with(tmp_path, DRAFTED.replace("kind: forum", "kind: signing"))))
+    doc = json.loads(serialize(dataset, format=Format.JSON_LD))
+    assert isomorphic(_expand_offline(doc), _triples(dataset))
+
+
+def test_the_review_query_of_the_drafting_docs_lists_drafted_items_least_sure_first(tmp_path: Path) -> None:
+    import re
+
+    docs = Path("docs/drafting.md").read_text(encoding="utf-8")
+    (sparql,) = re.findall(r"```sparql\n(.*?)```", docs, flags=re.S)
+    g = graph_of(article_with(tmp_path, DRAFTED))
+    rows = query(g, sparql).bindings()
+    assert len(rows) == count_unconfirmed(g) == 7
+    confidences = [float(r["confidence"]) for r in rows if "confidence" in r]
+    assert confidences == sorted(confidences) and confidences[0] == 0.4
+    assert "confidence" not in rows[-1]  # drafted without a figure: last
+    assert not query(build_graph(load_article(FICTIONAL)), sparql).rows

@@ -27,11 +27,20 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzar_ld.annotated import Article
 from kzar_ld.annotation import Annotation
 from kzar_ld.article import DEFAULT_MAX_BYTES
 from kzar_ld.errors import AnnotationError, KzarError, OutputError
 
-__all__ = ["ANNOTATION_FILE", "DraftResult", "article_name", "draft", "draft_file", "update_directory"]
+__all__ = [
+    "ANNOTATION_FILE",
+    "DraftResult",
+    "article_name",
+    "draft",
+    "draft_file",
+    "load_drafted_article",
+    "update_directory",
+]
 
 #: The annotation's file name in an article directory.
 ANNOTATION_FILE = "annotation.yaml"
@@ -61,6 +70,33 @@ def draft(text: str | bytes, *, source: str = "<text>") -> Annotation:
         parse_article_text(text, source=source)  # the reader's checks and messages
         text = text.decode("utf-8").removeprefix("\ufeff")
     return mark_drafted(extract_annotation(text, source=source))
+
+
+def load_drafted_article(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Article:
+    """Draft a raw article text file and return it ready to map, without writing anything.
+
+    The pipeline's "draft of a raw text" source: ``build_graph(load_drafted_article(path))``
+    publishes the draft with every item credited to the drafting software. The article id is
+    the file's stem, made safe (:func:`article_name`). Raises
+    :class:`~kzar_ld.errors.ArticleError` for a bad text.
+
+    >>> from kzar_ld.mapping import build_graph, count_unconfirmed
+    >>> article = load_drafted_article("examples/kazinform-2023-08-24/000_b748ee61ec8ac40c.txt")
+    >>> article.id, count_unconfirmed(build_graph(article)) > 0
+    ('000_b748ee61ec8ac40c', True)
+    """
+    from kzar_ld.annotated import resolve
+    from kzar_ld.annotation import Located
+    from kzar_ld.article import read_article_text
+
+    src = Path(path)
+    text = read_article_text(src, max_bytes=max_bytes)
+    name = article_name(src.stem)
+    ann = _with_facts(draft(src.read_bytes(), source=str(src)), name=name, stem="", text_name=src.name)
+    try:
+        return resolve(ann, Located(str(src), {}), text)
+    except KzarError as exc:
+        raise AnnotationError(f"the draft does not load ({_first_line(exc)})", source=str(src)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,7 +254,14 @@ def _check_loads(ann: Annotation, data: bytes, text_name: str, *, source: str) -
         # round trip is the writer's contract, tested on its own, and parsing it costs more.
         resolve(ann, Located(ANNOTATION_FILE, {}), text)
     except KzarError as exc:
-        raise AnnotationError(f"the draft does not load ({exc}); nothing was written", source=source) from exc
+        raise AnnotationError(
+            f"the draft does not load ({_first_line(exc)}); nothing was written", source=source
+        ) from exc
+
+
+def _first_line(exc: KzarError) -> str:
+    lines = str(exc).splitlines()
+    return lines[0] + (f"; and {len(lines) - 1} more" if len(lines) > 1 else "")
 
 
 def _new_directory(target: Path, files: dict[str, bytes]) -> None:

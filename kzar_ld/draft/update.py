@@ -213,13 +213,19 @@ def _refresh_parts(item: _M, twin: Any, rename: _Renamer) -> _M:
         update["mentions"] = _union(mine, theirs)
     if isinstance(item, Person):
         roles = [r for r in item.roles if r.confirmed]
-        names = {_norm(r.name) for r in roles} | {r.id for r in roles}
         for role in twin.roles if isinstance(twin, Person) else ():
-            if role.confirmed or role.id in names or _norm(role.name) in names:
+            if role.confirmed or any(_same_role(role, mine) for mine in roles):
                 continue
             roles.append(rename.item(role.model_copy(update={"confirmed": False})))
         update["roles"] = tuple(_refresh_parts(r, None, rename) if r.confirmed else r for r in roles)
     return item.model_copy(update=update) if update else item
+
+
+def _same_role(proposal: Role, mine: Role) -> bool:
+    """A proposed role repeats a confirmed one: same id, a name within the other, or shared words."""
+    a, b = _norm(proposal.name), _norm(mine.name)
+    quotes = {mention_quote(m) for m in mine.mentions}
+    return proposal.id == mine.id or a in b or b in a or any(mention_quote(m) in quotes for m in proposal.mentions)
 
 
 def _union(mine: tuple[MentionSpec, ...], theirs: tuple[MentionSpec, ...]) -> tuple[MentionSpec, ...]:
