@@ -95,6 +95,7 @@ class RuleBase:
         self.order = 0
         self.role_spans: list[tuple[int, int]] = []
         self.span_evidence: dict[tuple[int, int], str] = {}
+        self._pending_embassies: list[tuple[_Item, int, str, str]] = []
         self._title_words = {t["words"].split()[-1] for t in g.lexicon["titles"]} | {"Minister", "Rector", "Mayor"}
 
     def add(

@@ -95,7 +95,56 @@ class PersonRules(RuleBase):
                     item.data.setdefault("honorific_prefix", phrase)
                     continue
                 self._role(item, r0, r1)
-        # A name seen with a role is the same person when seen again with a typo or a shortened form.
+        self._resolve_embassies()
+
+    def _embassy(self, code: str, host: str, title: str, *, confidence: float) -> str:
+        c, h = self.g.countries[code], self.g.countries[host]
+        org_id = f"embassy-of-{c.id}-in-{h.id}"
+        data = {
+            "name": f"Embassy of {c.name} in {h.name}",
+            "kind": OrganizationKind.GOVERNMENT,
+            "_country": code,
+            "implied": f"Implied by the office {title!r}.",
+        }
+        self.add("organizations", org_id, data, None, confidence=confidence, evidence="an ambassador heads an embassy")
+        return org_id
+
+    def _government(self, code: str, title: str) -> str:
+        c = self.g.countries[code]
+        org_id = f"government-of-{c.id}"
+        data = {
+            "name": f"Government of {c.name}",
+            "kind": OrganizationKind.GOVERNMENT,
+            "_country": code,
+            "implied": f"Implied by the office {title!r} of {c.name}.",
+        }
+        self.add(
+            "organizations",
+            org_id,
+            data,
+            None,
+            confidence=0.7,
+            evidence="a national office implies the state's government",
+        )
+        return org_id
+
+    def _resolve_embassies(self) -> None:
+        """ "Ambassador of Egypt" with no "to": accredited to the one other country whose offices the
+        story names ("President of Kazakhstan"), if there is exactly one; else the state itself."""
+        envoys = {id(p) for p, _, _, _ in self._pending_embassies}
+        hosts = {
+            p.data["_nationality"][0]
+            for p in self.items.values()
+            if p.section == "people" and id(p) not in envoys and "_nationality" in p.data
+        }
+        for person, index, code, title in self._pending_embassies:
+            others = hosts - {self.g.countries[code].id}
+            role = person.data["_roles"][index]
+            if len(others) == 1:
+                host = next(c.code for c in self.g.countries.values() if c.id in others)
+                role["org"] = self._embassy(code, host, title, confidence=0.6)
+            elif role["org"] is None:
+                role["org"] = self._government(code, title)
 
     def _person_for(self, name: str) -> str:
         tokens = name.split()
@@ -171,6 +220,7 @@ class PersonRules(RuleBase):
             if r0 <= s and e <= r0 + t_start and self.items[id_].data.get("iso3166"):
                 code = self.items[id_].data["iso3166"]
         org_id = None
+        pending = False  # an embassy whose host country is decided once every person is known
         kind = spec["org"]
         if org_q:
             org_id = org_q
@@ -194,21 +244,10 @@ class PersonRules(RuleBase):
             if host is None and self.publisher_country and self.publisher_country != code:
                 host = self.publisher_country
             if host:
-                c, h = self.g.countries[code], self.g.countries[host]
-                org_id = f"embassy-of-{c.id}-in-{h.id}"
-                self.add(
-                    "organizations",
-                    org_id,
-                    {
-                        "name": f"Embassy of {c.name} in {h.name}",
-                        "kind": OrganizationKind.GOVERNMENT,
-                        "_country": code,
-                        "implied": f"Implied by the office {title!r}.",
-                    },
-                    None,
-                    confidence=0.75,
-                    evidence="an ambassador heads an embassy",
-                )
+                org_id = self._embassy(code, host, title, confidence=0.75)
+            else:
+                self._pending_embassies.append((person, len(person.data["_roles"]), code, title))
+                pending = True
         elif kind == "consulate" and code and in_place:
             c = self.g.countries[code]
             loc = self.items[in_place].data["name"]
@@ -246,22 +285,8 @@ class PersonRules(RuleBase):
                 confidence=0.7,
                 evidence=f"the office of {title.lower()} implies the local administration",
             )
-        if org_id is None and code:
-            c = self.g.countries[code]
-            org_id = f"government-of-{c.id}"
-            self.add(
-                "organizations",
-                org_id,
-                {
-                    "name": f"Government of {c.name}",
-                    "kind": OrganizationKind.GOVERNMENT,
-                    "_country": code,
-                    "implied": f"Implied by the office {title!r} of {c.name}.",
-                },
-                None,
-                confidence=0.7,
-                evidence="a national office implies the state's government",
-            )
+        if org_id is None and code and not pending:
+            org_id = self._government(code, title)
         if (spec.get("national") and code and status == RoleStatus.CURRENT) or (
             spec.get("national") and code and status == RoleStatus.FORMER
         ):
