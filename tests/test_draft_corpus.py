@@ -36,6 +36,7 @@ def test_the_development_set_is_large_enough_and_marked_fictional() -> None:
 @pytest.mark.parametrize("folder", DEV, ids=lambda p: p.name)
 def test_gold_loads_builds_and_conforms(folder: Path) -> None:
     article = load_article(folder)
+    assert not article.warnings, [w.message for w in article.warnings]
     assert validate(build_graph(article)).conforms
 
 
@@ -44,6 +45,7 @@ def test_draft_loads_builds_and_conforms(folder: Path) -> None:
     raw, name = text_of(folder)
     ann = extract_annotation(raw, source=name)
     article = resolve(ann, Located("<draft>", {}), parse_article_text(raw, source=name))
+    assert not article.warnings, [w.message for w in article.warnings]  # no nested mention left unmarked
     report = validate(build_graph(article))
     assert report.conforms, [r.message for r in report.results][:3]
     assert ann.people or ann.organizations, "a story of the genre drafts to at least one agent"

@@ -257,3 +257,15 @@ def test_bad_input_is_one_clear_error_naming_the_source(text: bytes, message: st
 def test_input_over_the_cap_is_refused() -> None:
     with pytest.raises(ArticleError, match="limit"):
         draft_article("a" * (MAX_CHARS + 1), source="big.txt")
+
+
+def test_an_ambassador_without_to_is_accredited_to_the_one_other_country_of_the_story() -> None:
+    ann = draft(
+        "ASTANA – President of Kazakhstan Bakhytzhan Nurlanov received the credentials of Ambassador of "
+        "Egypt Ahmed Fahmy and Ambassador of Finland Kaisa Lindroos."
+    )
+    assert person(ann, "Ahmed Fahmy").roles[0].organization == "embassy-of-egypt-in-kazakhstan"
+    assert person(ann, "Kaisa Lindroos").roles[0].organization == "embassy-of-finland-in-kazakhstan"
+    # With no other country's office in the story, the host is not guessed.
+    ann = draft("ASTANA – Ambassador of Egypt Ahmed Fahmy gave a lecture.")
+    assert person(ann, "Ahmed Fahmy").roles[0].organization == "government-of-egypt"

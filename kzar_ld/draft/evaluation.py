@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzar_ld.annotation import Annotation, Mention
+from kzar_ld.draft.base import _QUOTES_MATCH_WHOLE_WORDS, _is_whole_word
 
 __all__ = ["CATEGORIES", "Counts", "score_annotation", "sum_scores"]
 
@@ -75,16 +76,21 @@ def _norm(name: str) -> str:
 
 
 def _spans(mentions: Iterable[Mention | str], body: str) -> set[tuple[int, int]]:
+    # The words at the place the loader puts them: whole words where the model matches so.
     out = set()
     for m in mentions:
         quote, occ = (m.quote, m.occurrence) if isinstance(m, Mention) else (m, 1)
-        pos = -1
-        for _ in range(occ):
+        whole = _QUOTES_MATCH_WHOLE_WORDS and getattr(m, "whole_word", True)
+        if not isinstance(occ, int):
+            continue  # "occurrence: all" and friends: not needed to score
+        n, pos = 0, body.find(quote)
+        while pos >= 0:
+            if not whole or _is_whole_word(body, pos, pos + len(quote)):
+                n += 1
+                if n == occ:
+                    out.add((pos, pos + len(quote)))
+                    break
             pos = body.find(quote, pos + 1)
-            if pos < 0:
-                break
-        if pos >= 0:
-            out.add((pos, pos + len(quote)))
     return out
 
 
