@@ -435,3 +435,11 @@ def test_the_python_example_in_the_web_docs_runs() -> None:
     articles, resources, files = (int(x) for x in done.stdout.split())
     # Four documents per resource, plus the home, 404 and index pages and the stylesheet.
     assert articles == 1 and resources > 100 and files == 4 * resources + 3 + len(LAYOUT.indexes)
+
+
+def test_per_article_graphs_make_the_same_site_as_the_dataset(dataset: Dataset, site: Path, tmp_path: Path) -> None:
+    graphs = [g for g in dataset.graphs() if len(g)]
+    assert len(graphs) == 2
+    out = tmp_path / "from-graphs"
+    build_site(reversed(graphs), out)
+    assert _tree(out) == _tree(site)
