@@ -61,10 +61,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def rate(session: requests.Session, url: str, accept: str, count: int, status: int) -> float:
+def rate(client: requests.Session, url: str, accept: str, count: int, status: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
-        response = session.get(url, headers={"Accept": accept}, allow_redirects=False)
+        response = client.get(url, headers={"Accept": accept}, allow_redirects=False)
         assert response.status_code == status, (url, response.status_code)
     return count / (time.perf_counter() - started)
 
@@ -94,14 +94,14 @@ def measure(n: int, count: int, timeout: float) -> None:
         while not server.started:
             time.sleep(0.01)
         start_s = time.perf_counter() - started
-        session = requests.Session()
+        client = requests.Session()
         print(f"\n{n} article(s), {len(data):,} statements; start_s {start_s:.2f}")
         person = f"{url}/id/person/kairat-umarov"
         figures = {
-            "303 thing": rate(session, person, "text/turtle", count, 303),
-            "200 document": rate(session, person + "/index.ttl", "text/turtle", count, 200),
-            "200 folder": rate(session, person + "/", "text/turtle", count, 200),
-            "404 missing": rate(session, f"{url}/id/person/nobody", "text/html", count, 404),
+            "303 thing": rate(client, person, "text/turtle", count, 303),
+            "200 document": rate(client, person + "/index.ttl", "text/turtle", count, 200),
+            "200 folder": rate(client, person + "/", "text/turtle", count, 200),
+            "404 missing": rate(client, f"{url}/id/person/nobody", "text/html", count, 404),
         }
         for name, per_second in figures.items():
             print(f"  {name:<14} {per_second:8.0f} requests/s")
@@ -111,7 +111,7 @@ def measure(n: int, count: int, timeout: float) -> None:
             http_times, local_times = [], []
             for _ in range(5):
                 t = time.perf_counter()
-                response = session.get(f"{url}/sparql", params={"query": q.text})
+                response = client.get(f"{url}/sparql", params={"query": q.text})
                 http_times.append(time.perf_counter() - t)
                 assert response.status_code == 200, response.text
                 t = time.perf_counter()
@@ -120,15 +120,15 @@ def measure(n: int, count: int, timeout: float) -> None:
             h, loc = statistics.median(http_times) * 1000, statistics.median(local_times) * 1000
             print(f"  {q.name:<28} {h:9.1f} {loc:9.1f} {h / loc:7.2f}")
         t = time.perf_counter()
-        assert session.get(f"{url}/sparql", params={"query": RUNAWAY}).status_code == 503
+        assert client.get(f"{url}/sparql", params={"query": RUNAWAY}).status_code == 503
         stopped = time.perf_counter() - t
         t = time.perf_counter()
-        while session.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code != 200:
+        while client.get(f"{url}/sparql", params={"query": "ASK {}"}).status_code != 200:
             time.sleep(0.05)
         print(
             f"  runaway stopped after {stopped:.2f} s (timeout {timeout:g} s); respawn_s {time.perf_counter() - t:.2f}"
         )
-        session.close()
+        client.close()
         server.should_exit = True
         thread.join()
 

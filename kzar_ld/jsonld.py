@@ -9,6 +9,10 @@ otherwise, so expanding the document with any JSON-LD processor gives the same g
 Turtle. Nodes that hang off a single parent (selectors, a role, an identifier) are nested in it,
 the rest are listed in ``@graph`` with the articles first.
 
+:func:`to_embedded_jsonld` writes the other form, for embedding in an article's page: framed, with
+the NewsArticle at the root and what it links to nested in it, under ``"@context":
+"https://schema.org"`` alone; :func:`embeddable_json` makes its text safe inside a script element.
+
 Example:
     >>> from kzar_ld import build_graph, load_article
     >>> from kzar_ld.serialization import sorted_quads
@@ -28,6 +32,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from kzar_ld.errors import InputError
 from kzar_ld.namespaces import OA, RDF, SCHEMA, XSD
 from kzar_ld.resources import schemaorg_context
 
@@ -232,7 +237,7 @@ def to_embedded_jsonld(quads: Sequence[Quad], article: URIRef) -> dict[str, Any]
     for s, p, o, _ in quads:
         subjects.setdefault(s, []).append((p, o))
     if article not in subjects:
-        raise ValueError(f"no statements about {article} in the graph")
+        raise InputError(f"no statements about the article <{article}> in the graph")
 
     def links(s: Node) -> list[tuple[Node, Node]]:
         pairs = subjects.get(s, [])

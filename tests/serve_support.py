@@ -1,4 +1,4 @@
-"""Helpers for the server tests: a small site on disk, and a real Uvicorn on a free loopback port.
+"""Test support for the server: a small site on disk, and a real Uvicorn on a free loopback port.
 
 ``write_fixture_site`` lays out a site the way ``kzar-ld site`` does (a resource ``{base}{path}``
 has ``{path}/index.html``, ``index.ttl``, ``index.jsonld``, ``index.nt``; index pages at the top)

@@ -46,9 +46,13 @@ def server(site: tuple[Path, object]) -> Iterator[RunningServer]:
         yield running
 
 
-def get(server: RunningServer, path: str, accept: str | None = None, **kwargs: object) -> requests.Response:
-    headers = {} if accept is None else {"Accept": accept}
-    return requests.get(server.url + path, headers=headers, allow_redirects=False, timeout=30, **kwargs)  # type: ignore[arg-type]
+def get(
+    server: RunningServer, path: str, accept: str | None = None, *, headers: dict[str, str] | None = None
+) -> requests.Response:
+    sent = dict(headers or {})
+    if accept is not None:
+        sent["Accept"] = accept
+    return requests.get(server.url + path, headers=sent, allow_redirects=False, timeout=30)
 
 
 def links(response: requests.Response) -> dict[str, str]:
@@ -393,3 +397,17 @@ def test_serve_without_the_web_extra_says_how_to_get_it() -> None:
     assert done.stderr.strip() == (
         "kzar-ld: error: kzar-ld serve needs starlette, from the web extra: pip install 'kzar-ld[web]'"
     )
+
+
+def test_a_document_not_modified_is_304(server: RunningServer) -> None:
+    first = get(server, f"/id/{PERSON}/index.ttl")
+    etag = first.headers["ETag"]
+    again = get(server, f"/id/{PERSON}/index.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["ETag"] == etag
+    other = get(server, f"/id/{PERSON}/index.ttl", headers={"If-None-Match": '"something-else"'})
+    assert other.status_code == 200
+    negotiated = get(server, f"/id/{PERSON}/", "text/turtle", headers={"If-None-Match": etag})
+    assert negotiated.status_code == 304
+    assert negotiated.headers["Vary"] == "Accept"

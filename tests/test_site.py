@@ -435,3 +435,30 @@ def test_the_python_example_in_the_web_docs_runs() -> None:
     articles, resources, files = (int(x) for x in done.stdout.split())
     # Four documents per resource, plus the home, 404 and index pages and the stylesheet.
     assert articles == 1 and resources > 100 and files == 4 * resources + 3 + len(LAYOUT.indexes)
+
+
+def test_per_article_graphs_make_the_same_site_as_the_dataset(dataset: Dataset, site: Path, tmp_path: Path) -> None:
+    graphs = [g for g in dataset.graphs() if len(g)]
+    assert len(graphs) == 2
+    out = tmp_path / "from-graphs"
+    build_site(reversed(graphs), out)
+    assert _tree(out) == _tree(site)
+
+
+def test_cli_site_writes_nothing_when_the_data_does_not_conform(tmp_path: Path) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "bad.txt").write_text("ROME. KAZINFORM Ann Lee arrived in Rome.", encoding="utf-8")
+    (folder / "annotation.yaml").write_text(
+        "# FICTIONAL: made up for the test suite.\n"
+        "article:\n  headline: Fictional arrival\n  date_published: 2024-01-02\n  publisher: agency\n"
+        "organizations:\n  - id: agency\n    kind: news-media\n    name: Agency\n"
+        "places:\n  - id: rome\n    kind: city\n    name: Rome\n    mentions: [Rome]\n"
+        "people:\n  - id: ann-lee\n    name: Ann Lee\n    nationality: rome\n    mentions: [Ann Lee]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "public"
+    result = CliRunner().invoke(app, ["site", str(folder), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "kzsh:PersonNationality" in result.stderr
+    assert not out.exists() and [p.name for p in tmp_path.iterdir()] == ["bad"]

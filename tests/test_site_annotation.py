@@ -131,3 +131,11 @@ def test_a_bad_web_address_is_reported_with_its_file_and_line(
     text = str(caught.value)
     assert text.startswith(f"{tmp_path / 'complete' / 'annotation.yaml'}:{lineno}: ")
     assert message in text and value in text
+
+
+def test_embedding_an_article_that_is_not_in_the_graph_is_bad_input(tmp_path: Path) -> None:
+    from kzar_ld.errors import InputError
+
+    ds = build_graph(load_article(_article(tmp_path, COMPLETE)))
+    with pytest.raises(InputError, match="no statements about the article"):
+        to_embedded_jsonld(sorted_quads(ds, graphs=False), URIRef(BASE + "article/elsewhere"))

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -50,6 +51,9 @@ __all__ = [
     "parse_request",
     "result_format",
 ]
+
+_RESPAWN_TRIES = 3
+_RESPAWN_PAUSE = 1.0  # seconds, times the attempt number
 
 #: Largest request body read (a query may be at most 1,000,000 characters; see sparql_safety).
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -397,22 +401,30 @@ class QueryService:
                 return
 
         def respawn() -> None:
-            try:
-                fresh = _Worker(self.data, self.settings.max_rows)
-            except OSError:  # no process could be started: the pool runs with one worker fewer
-                return
-            with self._lock:
-                if self._closed:
-                    fresh.kill()
-                    return
-                self._all.add(fresh)
-            try:
-                fresh.wait_ready(self.load_timeout)
-            except RuntimeError:
+            # A few tries, a little apart: a machine short of memory for a moment should not
+            # leave the pool a worker short for good.
+            for attempt in range(_RESPAWN_TRIES):
+                if attempt:
+                    time.sleep(_RESPAWN_PAUSE * attempt)
+                try:
+                    fresh = _Worker(self.data, self.settings.max_rows)
+                except OSError:
+                    continue
                 with self._lock:
-                    self._all.discard(fresh)
+                    if self._closed:
+                        fresh.kill()
+                        return
+                    self._all.add(fresh)
+                try:
+                    fresh.wait_ready(self.load_timeout)
+                except RuntimeError:
+                    with self._lock:
+                        self._all.discard(fresh)
+                        if self._closed:
+                            return
+                    continue
+                self._idle.put(fresh)
                 return
-            self._idle.put(fresh)
 
         threading.Thread(target=respawn, name="kzar-ld-sparql-respawn", daemon=True).start()
 

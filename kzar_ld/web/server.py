@@ -314,7 +314,7 @@ def create_app(
             return pages.error(request, 404, f"Nothing is published at {path}.")
         target, trailing = located
         if target.is_file() and not trailing:
-            return _file(target, path)
+            return _file(request, target, path)
         if not target.is_dir():
             return pages.error(request, 404, f"Nothing is published at {path}.")
         documents = _documents(target)
@@ -339,16 +339,16 @@ def create_app(
         if not trailing:
             return RedirectResponse(url_dir + document.name, status_code=303, headers=headers)
         headers["Content-Location"] = url_dir + document.name
-        return FileResponse(document, media_type=_content_type(document), headers=headers)
+        return _send_file(request, document, headers)
 
-    def _file(target: Path, path: str) -> Response:
+    def _file(request: Request, target: Path, path: str) -> Response:
         headers = {"X-Content-Type-Options": "nosniff"}
         if target.name in LAYOUT.documents.values():
             url_dir = path[: path.rfind("/") + 1]
             documents = _documents(target.parent)
             if any(p == target for _, p in documents):
                 headers["Link"] = _link_header(url_dir, documents)
-        return FileResponse(target, media_type=_content_type(target), headers=headers)
+        return _send_file(request, target, headers)
 
     async def sparql(request: Request) -> Response:
         body = b""
@@ -388,6 +388,21 @@ def create_app(
     ]
     handlers: Any = {404: not_found, 405: not_allowed}
     return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)
+
+
+def _send_file(request: Request, path: Path, headers: dict[str, str]) -> Response:
+    """The file, or 304 Not Modified when the client's ``If-None-Match`` has its ETag."""
+    response = FileResponse(path, media_type=_content_type(path), headers=headers, stat_result=path.stat())
+    etag = response.headers.get("etag")
+    wanted = request.headers.get("if-none-match")
+    if etag and wanted:
+        tags = {t.strip().removeprefix("W/") for t in wanted.split(",")}
+        if etag in tags or "*" in tags:
+            kept = {
+                k: v for k, v in response.headers.items() if k.lower() in ("etag", "vary", "link", "content-location")
+            }
+            return Response(status_code=304, headers=kept)
+    return response
 
 
 def _answer(answer: Answer) -> Response:

@@ -277,6 +277,7 @@ class _Writer:
         self.stated: dict[tuple[Node, Node, Node], list[ArticleView]] = defaultdict(list)
         self.mentions: dict[tuple[URIRef, Node], list[MentionView]] = defaultdict(list)
         self.mentioned_in: dict[Node, list[ArticleView]] = defaultdict(list)
+        self.by_mention: dict[Node, tuple[MentionView, ArticleView]] = {}
         self.described_by: dict[Node, list[ArticleView]] = defaultdict(list)
         for article in corpus.articles:
             for triple in article.graph:
@@ -284,6 +285,7 @@ class _Writer:
                 if triple[1] == RDF.type:
                     self.described_by[triple[0]].append(article)
             for m in article.mentions:
+                self.by_mention[m.iri] = (m, article)
                 key = (article.iri, m.entity)
                 if not self.mentions[key]:
                     self.mentioned_in[m.entity].append(article)
@@ -527,22 +529,22 @@ class _Writer:
         return {"verb": verb, "value": self.ref(other, here), "sources": sources, "terms": [_curie(p)]}
 
     def mention_page(self, node: URIRef, here: str) -> None:
-        for article in self.c.articles:
-            for m in article.mentions:
-                if m.iri == node:
-                    self.page(
-                        "mention.html",
-                        here,
-                        f"“{m.exact}” in {article.headline}",
-                        lang=article.language,
-                        iri=str(node),
-                        entity=self.ref(m.entity, here),
-                        mention=self.mention_ref(m, article, here),
-                        start=m.start,
-                        end=m.end,
-                    )
-                    return
-        self.entity_page(node, here)  # an annotation without a usable selector: show its statements
+        found = self.by_mention.get(node)
+        if found is None:
+            self.entity_page(node, here)  # an annotation without a usable selector: show its statements
+            return
+        m, article = found
+        self.page(
+            "mention.html",
+            here,
+            f"“{m.exact}” in {article.headline}",
+            lang=article.language,
+            iri=str(node),
+            entity=self.ref(m.entity, here),
+            mention=self.mention_ref(m, article, here),
+            start=m.start,
+            end=m.end,
+        )
 
     def home(self) -> None:
         articles = [
