@@ -8,7 +8,7 @@ Usage::
 The corpus is the first example article (its hand annotation is the gold) and the fictional
 development set in ``tests/data/draft/``: ``d*`` articles are the ones the rules were tuned on,
 ``h*`` the held-out ones, reported separately. Precision, recall and F1 are micro-averaged over
-the articles of each set, strict (exact names) and lenient (see ``kzar_ld.draft.evaluation``).
+the articles of each set, strict (exact names) and lenient (see ``kzar_ld.drafting.evaluation``).
 Time is per article after start-up (the gazetteers are loaded once), and for 1,000 drafts.
 """
 
@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT))
 from kzar_ld.annotated import load_article, resolve  # noqa: E402
 from kzar_ld.annotation import Located  # noqa: E402
 from kzar_ld.article import parse_article_text  # noqa: E402
-from kzar_ld.draft.evaluation import CATEGORIES, score_annotation, sum_scores  # noqa: E402
-from kzar_ld.draft.extract import draft_article  # noqa: E402
-from kzar_ld.draft.gazetteer import gazetteer  # noqa: E402
+from kzar_ld.drafting.evaluation import CATEGORIES, score_annotation, sum_scores  # noqa: E402
+from kzar_ld.drafting.extract import draft_article  # noqa: E402
+from kzar_ld.drafting.gazetteer import gazetteer  # noqa: E402
 
 
 def corpus() -> list[tuple[str, Path]]:

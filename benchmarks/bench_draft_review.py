@@ -64,10 +64,10 @@ def main() -> None:
     from kzar_ld.annotated import resolve
     from kzar_ld.annotation import Located
     from kzar_ld.article import parse_article_text
-    from kzar_ld.draft import draft
-    from kzar_ld.draft.extract import extract_annotation
-    from kzar_ld.draft.update import merge_drafts
-    from kzar_ld.draft.writer import dump_annotation
+    from kzar_ld.drafting import draft
+    from kzar_ld.drafting.extract import extract_annotation
+    from kzar_ld.drafting.update import merge_drafts
+    from kzar_ld.drafting.writer import dump_annotation
     from kzar_ld.mapping import build_graph, count_unconfirmed
 
     columns = ("extract", "draft", "write", "check", "load", "merge", "build", "count")

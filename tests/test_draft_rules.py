@@ -7,7 +7,7 @@ import pytest
 from kzar_ld.annotated import resolve
 from kzar_ld.annotation import Annotation, EventStatus, Located, OrganizationKind, PlaceKind, mention_quote
 from kzar_ld.article import parse_article_text
-from kzar_ld.draft.extract import MAX_CHARS, draft_article, extract_annotation
+from kzar_ld.drafting.extract import MAX_CHARS, draft_article, extract_annotation
 from kzar_ld.errors import ArticleError
 
 

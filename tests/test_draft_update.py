@@ -18,7 +18,7 @@ from kzar_ld.annotation import (
     Role,
     SourceInfo,
 )
-from kzar_ld.draft.update import mark_drafted, merge_drafts, references, review_count
+from kzar_ld.drafting.update import mark_drafted, merge_drafts, references, review_count
 
 FACTS = ArticleFacts(publisher="kazinform", headline="H", date_published="2024-03-15")
 
@@ -168,8 +168,8 @@ def test_re_drafting_a_partly_confirmed_development_article_loads_and_keeps_the_
     from kzar_ld.annotated import resolve
     from kzar_ld.annotation import parse_annotation
     from kzar_ld.article import parse_article_text
-    from kzar_ld.draft import draft
-    from kzar_ld.draft.writer import dump_annotation
+    from kzar_ld.drafting import draft
+    from kzar_ld.drafting.writer import dump_annotation
 
     data = text_file.read_bytes()
     first = draft(data, source=str(text_file))

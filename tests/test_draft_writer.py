@@ -20,7 +20,7 @@ from kzar_ld.annotation import (
     Role,
     parse_annotation,
 )
-from kzar_ld.draft.writer import DOUBTFUL_BELOW, dump_annotation, write_annotation
+from kzar_ld.drafting.writer import DOUBTFUL_BELOW, dump_annotation, write_annotation
 from kzar_ld.errors import OutputError
 
 HAND_WRITTEN = [
@@ -50,7 +50,7 @@ DEVELOPMENT = sorted(Path("tests/data/draft").glob("*/annotation.yaml"))
 
 @pytest.mark.parametrize("path", DEVELOPMENT, ids=lambda p: p.parent.name)
 def test_gold_and_drafted_development_annotations_round_trip(path: Path) -> None:
-    from kzar_ld.draft.extract import extract_annotation
+    from kzar_ld.drafting.extract import extract_annotation
 
     gold, _ = parse_annotation(path.read_text(encoding="utf-8"), source=str(path))
     roundtrip(gold)

@@ -356,7 +356,7 @@ def test_raw_texts_are_drafted_on_the_fly_with_draft(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", "--draft", str(text), "-f", "nquads", "-o", str(out)])
     assert result.exit_code == 0, result.stderr
     assert "drafted items unconfirmed" in result.stderr
-    from kzar_ld.draft import load_drafted_article
+    from kzar_ld.drafting import load_drafted_article
 
     assert out.read_bytes() == serialize(build_graph(load_drafted_article(text)), format=Format.NQUADS)
     outcome = process_source(Source(str(text), SourceKind.DRAFT))

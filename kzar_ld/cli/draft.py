@@ -59,7 +59,7 @@ def draft(
     Each TEXT becomes OUTPUT/<name>/ with the text, unchanged, and a drafted annotation.yaml
     that `kzar-ld build` accepts as it is. A summary line per article goes to stderr.
     """
-    from kzar_ld.draft import article_name, draft_file, update_directory
+    from kzar_ld.drafting import article_name, draft_file, update_directory
     from kzar_ld.errors import KzarError
 
     jobs: list[tuple[str, Path]] = [("text", p) for p in texts or ()] + [("update", p) for p in update or ()]

@@ -111,7 +111,7 @@ def expand_sources(
     - a directory without ``annotation.yaml`` stands for the article directories in it (sorted);
     - a glob pattern (``archive/2023-*``) that is not itself a path stands for its matches (sorted);
     - with ``drafts=True`` a ``.txt`` file is a raw article text, drafted on the fly (see
-      :mod:`kzar_ld.draft`: every drafted item is marked unconfirmed in the graph);
+      :mod:`kzar_ld.drafting`: every drafted item is marked unconfirmed in the graph);
     - with ``rdf=True`` any other file is an RDF file (``input_format`` overrides the extension;
       with it, ``.yaml`` files are read as RDF too); without, it is an error.
 

@@ -171,7 +171,7 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             from kzar_ld.mapping import build_graph
 
             if article is None and source.kind is SourceKind.DRAFT:
-                from kzar_ld.draft import load_drafted_article
+                from kzar_ld.drafting import load_drafted_article
 
                 article = load_drafted_article(source.path, max_bytes=settings.max_bytes)
                 lap("draft")

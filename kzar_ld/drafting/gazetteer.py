@@ -75,7 +75,7 @@ def _alternation(words: list[str]) -> str:
 
 
 def _load_lexicon() -> dict[str, Any]:
-    data = resources.files("kzar_ld.draft").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    data = resources.files("kzar_ld.drafting").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
     loaded = yaml.safe_load(data)
     assert isinstance(loaded, dict)
     return loaded

@@ -4,12 +4,11 @@
 unconfirmed, with the drafter's confidence and evidence; :func:`draft_file` writes an article
 directory (the text, unchanged, and ``annotation.yaml``) that ``kzar-ld build`` accepts as it is;
 :func:`update_directory` re-drafts a directory an editor has worked on, keeping what they
-confirmed. The rules are in :mod:`kzar_ld.draft.extract`, their word lists data files under
-``kzar_ld/draft/data/``; the YAML writer is :mod:`kzar_ld.draft.writer`, the merge
-:mod:`kzar_ld.draft.update`. Nothing here is imported by ``import kzar_ld`` until it is used.
+confirmed. The rules are in :mod:`kzar_ld.drafting.extract`, their word lists data files under
+``kzar_ld/drafting/data/``; the YAML writer is :mod:`kzar_ld.drafting.writer`, the merge
+:mod:`kzar_ld.drafting.update`. Nothing here is imported by ``import kzar_ld`` until it is used.
 
-``kzar_ld.draft`` is this package and is also callable, ``kzar_ld.draft(text)``, the public
-shortcut for :func:`draft`.
+``kzar_ld.draft(text)`` is :func:`draft`, exported at the top of the package.
 
 Example:
     >>> ann = draft("ASTANA. KAZINFORM Kazakhstan and Chile held talks.", source="a.txt")
@@ -22,14 +21,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import sys
-import types
 from dataclasses import dataclass
 from pathlib import Path
 
 from kzar_ld.annotated import Article
 from kzar_ld.annotation import Annotation
-from kzar_ld.article import DEFAULT_MAX_BYTES
+from kzar_ld.defaults import ANNOTATION_FILE, DEFAULT_MAX_BYTES
 from kzar_ld.errors import AnnotationError, KzarError, OutputError
 
 __all__ = [
@@ -42,8 +39,6 @@ __all__ = [
     "update_directory",
 ]
 
-#: The annotation's file name in an article directory.
-ANNOTATION_FILE = "annotation.yaml"
 
 _HEADER = """\
 Drafted by `kzar-ld draft` from {name}: review it before publishing.
@@ -61,8 +56,8 @@ def draft(text: str | bytes, *, source: str = "<text>") -> Annotation:
     >>> draft("ASTANA. KAZINFORM The Kazakh Senate hosted a round table.").events[0].kind.value
     'forum'
     """
-    from kzar_ld.draft.extract import extract_annotation
-    from kzar_ld.draft.update import mark_drafted
+    from kzar_ld.drafting.extract import extract_annotation
+    from kzar_ld.drafting.update import mark_drafted
 
     if isinstance(text, bytes):
         from kzar_ld.article import parse_article_text
@@ -151,7 +146,7 @@ def draft_file(
         _check_same_text(target / text_name, data)
         return _merge_into(target, fresh, source=str(src))
     _check_loads(fresh, data, text_name, source=str(src))
-    from kzar_ld.draft.writer import dump_annotation, write_atomically
+    from kzar_ld.drafting.writer import dump_annotation, write_atomically
 
     yaml_bytes = dump_annotation(fresh, header=_HEADER.format(name=src.name)).encode("utf-8")
     if target.exists():
@@ -172,7 +167,7 @@ def update_directory(directory: str | os.PathLike[str], *, max_bytes: int = DEFA
     """Re-draft an article directory's text and merge it into its ``annotation.yaml``.
 
     What the editor confirmed stays verbatim, the rest is replaced by the fresh draft
-    (:func:`kzar_ld.draft.update.merge_drafts`); the text is not touched. Raises
+    (:func:`kzar_ld.drafting.update.merge_drafts`); the text is not touched. Raises
     :class:`~kzar_ld.errors.AnnotationError` when the existing annotation does not load.
     """
     from kzar_ld.annotated import _text_path as text_path
@@ -194,8 +189,8 @@ def update_directory(directory: str | os.PathLike[str], *, max_bytes: int = DEFA
 
 def _merge_into(folder: Path, fresh: Annotation, *, source: str, previous: Annotation | None = None) -> DraftResult:
     from kzar_ld.annotation import read_annotation
-    from kzar_ld.draft.update import merge_drafts
-    from kzar_ld.draft.writer import dump_annotation, write_atomically
+    from kzar_ld.drafting.update import merge_drafts
+    from kzar_ld.drafting.writer import dump_annotation, write_atomically
 
     existing = folder / ANNOTATION_FILE
     if previous is None:
@@ -210,8 +205,8 @@ def _merge_into(folder: Path, fresh: Annotation, *, source: str, previous: Annot
 
 
 def _result(source: str, directory: Path, ann: Annotation, action: str) -> DraftResult:
-    from kzar_ld.draft.update import review_count
-    from kzar_ld.draft.writer import DOUBTFUL_BELOW, unconfirmed_items
+    from kzar_ld.drafting.update import review_count
+    from kzar_ld.drafting.writer import DOUBTFUL_BELOW, unconfirmed_items
 
     doubtful = sum(1 for i in unconfirmed_items(ann) if i.confidence is not None and i.confidence < DOUBTFUL_BELOW)
     return DraftResult(source, directory, ann, action, review_count(ann), doubtful)
@@ -266,7 +261,7 @@ def _first_line(exc: KzarError) -> str:
 
 def _new_directory(target: Path, files: dict[str, bytes]) -> None:
     """Create ``target`` with its files whole or not at all: build it aside, then rename."""
-    from kzar_ld.draft.writer import write_atomically
+    from kzar_ld.drafting.writer import write_atomically
 
     parent = target.parent
     if not parent.is_dir():
@@ -283,13 +278,3 @@ def _new_directory(target: Path, files: dict[str, bytes]) -> None:
     except KzarError:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-
-
-class _CallableModule(types.ModuleType):
-    """``kzar_ld.draft(text)``: the package, callable as its main function."""
-
-    def __call__(self, text: str | bytes, *, source: str = "<text>") -> Annotation:
-        return draft(text, source=source)
-
-
-sys.modules[__name__].__class__ = _CallableModule

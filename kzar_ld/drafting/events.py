@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _NAME_WORD,
     _ORDINALS,
     RuleBase,

@@ -12,7 +12,7 @@ from typing import Any
 from kzar_ld.annotation import (
     OrganizationKind,
 )
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _HOLDER_WORDS,
     _NAME_WORD,
     RuleBase,

@@ -20,7 +20,7 @@ from kzar_ld.annotation import (
     PlaceKind,
 )
 from kzar_ld.article import ArticleText
-from kzar_ld.draft.gazetteer import Gazetteer
+from kzar_ld.drafting.gazetteer import Gazetteer
 from kzar_ld.iris import slugify as _slugify
 
 # A capitalised word of a name: Latin with diacritics, Cyrillic with the Kazakh letters.

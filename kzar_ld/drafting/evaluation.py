@@ -15,7 +15,7 @@ implies) are left out too. Document fields
 (publisher, date, headline, ``based_on`` author, content location) score one point each.
 
 Example:
-    >>> from kzar_ld.draft.extract import extract_annotation
+    >>> from kzar_ld.drafting.extract import extract_annotation
     >>> text = "ASTANA – Kazakhstan and Chile held talks."
     >>> ann = extract_annotation(text, source="a.txt")
     >>> scores = score_annotation(ann, ann, body=text, gold_body=text)
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kzar_ld.annotation import Annotation, Mention
-from kzar_ld.draft.base import _QUOTES_MATCH_WHOLE_WORDS, _is_whole_word
+from kzar_ld.drafting.base import _QUOTES_MATCH_WHOLE_WORDS, _is_whole_word
 
 __all__ = ["CATEGORIES", "Counts", "score_annotation", "sum_scores"]
 

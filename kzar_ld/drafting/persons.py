@@ -12,7 +12,7 @@ from kzar_ld.annotation import (
     OrganizationKind,
     RoleStatus,
 )
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _ENT,
     _NAME,
     _NAME_WORD,

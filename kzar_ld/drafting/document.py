@@ -13,7 +13,7 @@ from typing import Any
 from kzar_ld.annotation import (
     OrganizationKind,
 )
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _DATE_FORMS,
     _DATELINE,
     _MONTHS,

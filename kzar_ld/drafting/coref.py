@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _NAME_WORD,
     _UP,
     RuleBase,

@@ -10,7 +10,7 @@ from typing import Any
 from kzar_ld.annotation import (
     PlaceKind,
 )
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _NAME_WORD,
     _UP,
     RuleBase,

@@ -53,7 +53,7 @@ from kzar_ld.annotation import (
     SourceInfo,
 )
 from kzar_ld.article import parse_article_text
-from kzar_ld.draft.base import (
+from kzar_ld.drafting.base import (
     _LOW,
     _MENTIONS_MAY_NEST,
     _QUOTES_MATCH_WHOLE_WORDS,
@@ -65,13 +65,13 @@ from kzar_ld.draft.base import (
     occurrence_of,
     slugify,
 )
-from kzar_ld.draft.coref import CorefRules
-from kzar_ld.draft.document import DocumentRules
-from kzar_ld.draft.events import EventRules
-from kzar_ld.draft.gazetteer import gazetteer
-from kzar_ld.draft.orgs import OrganizationRules
-from kzar_ld.draft.persons import PersonRules
-from kzar_ld.draft.places import PlaceRules
+from kzar_ld.drafting.coref import CorefRules
+from kzar_ld.drafting.document import DocumentRules
+from kzar_ld.drafting.events import EventRules
+from kzar_ld.drafting.gazetteer import gazetteer
+from kzar_ld.drafting.orgs import OrganizationRules
+from kzar_ld.drafting.persons import PersonRules
+from kzar_ld.drafting.places import PlaceRules
 from kzar_ld.errors import ArticleError
 
 __all__ = ["MAX_CHARS", "Draft", "draft_article", "extract_annotation"]
