@@ -62,7 +62,7 @@ def synthetic(n: int):  # type: ignore[no-untyped-def]
 def measure(n: int, limit: float) -> dict[str, object]:
     from kzar_ld import build_graph
     from kzar_ld.errors import QueryError
-    from kzar_ld.sparql import Engine, bundled_queries, open_store, query
+    from kzar_ld.sparql.engine import Engine, bundled_queries, open_store, query
 
     row: dict[str, object] = {"articles": n}
     t = time.perf_counter()

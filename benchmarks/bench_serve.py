@@ -74,7 +74,7 @@ def measure(n: int, count: int, timeout: float) -> None:
 
     from kzar_ld import build_graph
     from kzar_ld.serialization import Format, write
-    from kzar_ld.sparql import OxigraphStore, bundled_queries, query
+    from kzar_ld.sparql.engine import OxigraphStore, bundled_queries, query
     from kzar_ld.web import build_site
     from kzar_ld.web.endpoint import EndpointSettings
     from kzar_ld.web.server import create_app

@@ -31,8 +31,8 @@ import kzar_ld  # noqa: E402
 
 IMPORTED = time.perf_counter()
 
-from kzar_ld.shacl import validate  # noqa: E402
-from kzar_ld.vocab import check_schema_usage, with_inferred_types  # noqa: E402
+from kzar_ld.validation.shacl import validate  # noqa: E402
+from kzar_ld.validation.vocab import check_schema_usage, with_inferred_types  # noqa: E402
 
 EXAMPLE = "examples/kazinform-2023-08-24"
 ID = "https://kzar.example/id/"

@@ -140,65 +140,65 @@ if TYPE_CHECKING:
     from kzar_ld.publishing import (
         publish as publish,
     )
-    from kzar_ld.rdfio import (
+    from kzar_ld.rdfio.reader import (
         InputFormat as InputFormat,
     )
-    from kzar_ld.rdfio import (
+    from kzar_ld.rdfio.reader import (
         load_inputs as load_inputs,
     )
-    from kzar_ld.rdfio import (
+    from kzar_ld.rdfio.reader import (
         load_rdf as load_rdf,
     )
-    from kzar_ld.rdfio import (
+    from kzar_ld.rdfio.reader import (
         parse_rdf as parse_rdf,
     )
     from kzar_ld.remote import HttpSettings as HttpSettings
     from kzar_ld.remote import UserAuth as UserAuth
     from kzar_ld.serialization import serialize as serialize
     from kzar_ld.serialization import write as write
-    from kzar_ld.shacl import (
-        Severity as Severity,
-    )
-    from kzar_ld.shacl import (
-        ValidationReport as ValidationReport,
-    )
-    from kzar_ld.shacl import (
-        ValidationResult as ValidationResult,
-    )
-    from kzar_ld.shacl import (
-        validate as validate,
-    )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         BundledQuery as BundledQuery,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         QueryResult as QueryResult,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         bundled_queries as bundled_queries,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         bundled_query as bundled_query,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         load_query as load_query,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         open_store as open_store,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         query as query,
     )
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         query_endpoint as query_endpoint,
     )
-    from kzar_ld.vocab import (
+    from kzar_ld.validation.shacl import (
+        Severity as Severity,
+    )
+    from kzar_ld.validation.shacl import (
+        ValidationReport as ValidationReport,
+    )
+    from kzar_ld.validation.shacl import (
+        ValidationResult as ValidationResult,
+    )
+    from kzar_ld.validation.shacl import (
+        validate as validate,
+    )
+    from kzar_ld.validation.vocab import (
         VocabProblem as VocabProblem,
     )
-    from kzar_ld.vocab import (
+    from kzar_ld.validation.vocab import (
         check_schema_usage as check_schema_usage,
     )
-    from kzar_ld.vocab import (
+    from kzar_ld.validation.vocab import (
         with_inferred_types as with_inferred_types,
     )
     from kzar_ld.web import Site as Site
@@ -221,7 +221,7 @@ _LAZY: dict[str, str] = {
     "ArticleError": "kzar_ld.errors",
     "ArticleResult": "kzar_ld.publishing",
     "ArticleText": "kzar_ld.article",
-    "BundledQuery": "kzar_ld.sparql",
+    "BundledQuery": "kzar_ld.sparql.engine",
     "DEFAULT_BASE": "kzar_ld.defaults",
     "Engine": "kzar_ld.formats",
     "Format": "kzar_ld.formats",
@@ -229,7 +229,7 @@ _LAZY: dict[str, str] = {
     "QueryMethod": "kzar_ld.formats",
     "UserAuth": "kzar_ld.remote",
     "InputError": "kzar_ld.errors",
-    "InputFormat": "kzar_ld.rdfio",
+    "InputFormat": "kzar_ld.rdfio.reader",
     "InputWarning": "kzar_ld.diagnostics",
     "IriError": "kzar_ld.errors",
     "IriMinter": "kzar_ld.iris",
@@ -239,44 +239,44 @@ _LAZY: dict[str, str] = {
     "PublishReport": "kzar_ld.publishing",
     "PublishStatus": "kzar_ld.publishing",
     "QueryError": "kzar_ld.errors",
-    "QueryResult": "kzar_ld.sparql",
+    "QueryResult": "kzar_ld.sparql.engine",
     "RdfSyntaxError": "kzar_ld.errors",
     "RemoteError": "kzar_ld.errors",
     "ReportFormat": "kzar_ld.formats",
     "ResultFormat": "kzar_ld.formats",
-    "Severity": "kzar_ld.shacl",
+    "Severity": "kzar_ld.validation.shacl",
     "Site": "kzar_ld.web",
     "Span": "kzar_ld.annotated",
     "UnsafeInputError": "kzar_ld.errors",
     "WorkerError": "kzar_ld.errors",
-    "ValidationReport": "kzar_ld.shacl",
-    "ValidationResult": "kzar_ld.shacl",
-    "VocabProblem": "kzar_ld.vocab",
+    "ValidationReport": "kzar_ld.validation.shacl",
+    "ValidationResult": "kzar_ld.validation.shacl",
+    "VocabProblem": "kzar_ld.validation.vocab",
     "WarningKind": "kzar_ld.diagnostics",
     "annotation_json_schema": "kzar_ld.annotation",
     "build_graph": "kzar_ld.mapping",
     "build_site": "kzar_ld.web",
-    "bundled_queries": "kzar_ld.sparql",
-    "bundled_query": "kzar_ld.sparql",
-    "check_schema_usage": "kzar_ld.vocab",
+    "bundled_queries": "kzar_ld.sparql.engine",
+    "bundled_query": "kzar_ld.sparql.engine",
+    "check_schema_usage": "kzar_ld.validation.vocab",
     "count_unconfirmed": "kzar_ld.mapping",
     "draft": "kzar_ld.drafting",
     "load_annotation": "kzar_ld.annotation",
     "load_article": "kzar_ld.annotated",
-    "load_inputs": "kzar_ld.rdfio",
-    "load_query": "kzar_ld.sparql",
-    "load_rdf": "kzar_ld.rdfio",
-    "open_store": "kzar_ld.sparql",
+    "load_inputs": "kzar_ld.rdfio.reader",
+    "load_query": "kzar_ld.sparql.engine",
+    "load_rdf": "kzar_ld.rdfio.reader",
+    "open_store": "kzar_ld.sparql.engine",
     "parse_article_text": "kzar_ld.article",
-    "parse_rdf": "kzar_ld.rdfio",
+    "parse_rdf": "kzar_ld.rdfio.reader",
     "publish": "kzar_ld.publishing",
-    "query": "kzar_ld.sparql",
-    "query_endpoint": "kzar_ld.sparql",
+    "query": "kzar_ld.sparql.engine",
+    "query_endpoint": "kzar_ld.sparql.engine",
     "read_article_text": "kzar_ld.article",
     "serialize": "kzar_ld.serialization",
     "slugify": "kzar_ld.iris",
-    "validate": "kzar_ld.shacl",
-    "with_inferred_types": "kzar_ld.vocab",
+    "validate": "kzar_ld.validation.shacl",
+    "with_inferred_types": "kzar_ld.validation.vocab",
     "write": "kzar_ld.serialization",
 }
 

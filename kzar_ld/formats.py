@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from kzar_ld.errors import InputError, OutputError
 
 if TYPE_CHECKING:
-    from kzar_ld.sparql_safety import QueryKind
+    from kzar_ld.sparql.safety import QueryKind
 
 __all__ = ["EXTENSIONS", "Engine", "Format", "QueryMethod", "ReportFormat", "ResultFormat"]
 
@@ -140,7 +140,7 @@ class ResultFormat(enum.StrEnum):
 
     >>> ResultFormat.JSON.media_type
     'application/sparql-results+json'
-    >>> from kzar_ld.sparql_safety import QueryKind
+    >>> from kzar_ld.sparql.safety import QueryKind
     >>> ResultFormat.default_for(QueryKind.CONSTRUCT)
     <ResultFormat.TURTLE: 'turtle'>
     """
@@ -166,7 +166,7 @@ class ResultFormat(enum.StrEnum):
     def check(self, kind: QueryKind) -> None:
         """Raise :class:`~kzar_ld.errors.InputError` if this format cannot write ``kind``.
 
-        >>> from kzar_ld.sparql_safety import QueryKind
+        >>> from kzar_ld.sparql.safety import QueryKind
         >>> ResultFormat.TURTLE.check(QueryKind.SELECT)
         Traceback (most recent call last):
         ...

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from kzar_ld import Format, build_graph, load_article, serialize
 from kzar_ld.cli import app
 from kzar_ld.remote import graph_put
-from kzar_ld.sparql import ResultFormat, bundled_queries, bundled_query, query
+from kzar_ld.sparql.engine import ResultFormat, bundled_queries, bundled_query, query
 
 EXAMPLE = "examples/kazinform-2023-08-24"
 SECOND = "tests/data/articles/fictional-round-table"

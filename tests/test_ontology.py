@@ -25,7 +25,7 @@ from rdflib.namespace import DCTERMS
 
 from kzar_ld.namespaces import FOAF, KZAR, OA, OWL, PREFIXES, RDF, RDFS, SCHEMA, XSD
 from kzar_ld.resources import read_text, resource_files, resource_path
-from kzar_ld.vocab import is_known_term, superclasses
+from kzar_ld.validation.vocab import is_known_term, superclasses
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = REPO_ROOT / "scripts" / "derive_vocab.py"

@@ -27,7 +27,7 @@ from kzar_ld.mapping import build_graph
 from kzar_ld.namespaces import SCHEMA, XSD
 from kzar_ld.publishing import PublishReport, PublishStatus, derive_query_endpoint, publish
 from kzar_ld.remote import HttpSettings, graph_get, sparql_query
-from kzar_ld.vocab import INTEGER_TYPES
+from kzar_ld.validation.vocab import INTEGER_TYPES
 
 FaultFactory = Callable[..., FaultServer]
 
@@ -129,7 +129,7 @@ def test_only_integer_datatypes_are_canonicalised_by_the_store(
 def test_what_is_read_back_from_the_store_still_validates(
     store: OxigraphServer, first: Article
 ) -> None:
-    from kzar_ld.shacl import validate
+    from kzar_ld.validation.shacl import validate
 
     publish([first], store=store.store).raise_for_failures()
     dataset = Dataset()

@@ -26,7 +26,7 @@ from kzar_ld import build_graph, load_article
 from kzar_ld.errors import InputError, QueryError
 from kzar_ld.namespaces import KZAR, OA, RDF, SCHEMA, XSD
 from kzar_ld.resources import resource_files
-from kzar_ld.sparql import (
+from kzar_ld.sparql.engine import (
     BundledQuery,
     Engine,
     LoadedQuery,
@@ -116,7 +116,7 @@ def test_bundled_query_files_are_documented(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_bundled_queries_order_by_every_column(name: str) -> None:
     # A total order makes the output the same on every engine and every run.
-    from kzar_ld.sparql_safety import algebra_nodes, field_of, parse_query
+    from kzar_ld.sparql.safety import algebra_nodes, field_of, parse_query
 
     parsed = parse_query(bundled_query(name).text)
     (order,) = [n for n in algebra_nodes(parsed.prepared.algebra) if n.name == "OrderBy"]

@@ -19,8 +19,8 @@ from rdflib import Dataset, Literal, URIRef
 
 from kzar_ld import build_graph, load_article
 from kzar_ld.errors import QueryError, RemoteError
-from kzar_ld.sparql import Engine, open_store, query
-from kzar_ld.sparql_safety import MAX_NESTING, MAX_QUERY_CHARS, check_dataset, parse_query
+from kzar_ld.sparql.engine import Engine, open_store, query
+from kzar_ld.sparql.safety import MAX_NESTING, MAX_QUERY_CHARS, check_dataset, parse_query
 
 EXAMPLE = "examples/kazinform-2023-08-24"
 ARTICLE = "https://kzar.example/id/article/000_b748ee61ec8ac40c"

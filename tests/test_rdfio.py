@@ -28,7 +28,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 import kzar_ld
 from kzar_ld.errors import InputError, KzarError, RdfSyntaxError, UnsafeInputError
 from kzar_ld.namespaces import FOAF, RDF, XSD
-from kzar_ld.rdfio import (
+from kzar_ld.rdfio.reader import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
     InputFormat,
@@ -779,7 +779,7 @@ def test_inline_terms_are_limited() -> None:
 CRASH_PROBE = """
 import sys
 from kzar_ld.errors import KzarError
-from kzar_ld.rdfio import load_rdf
+from kzar_ld.rdfio.reader import load_rdf
 try:
     load_rdf(sys.argv[1])
 except KzarError as exc:

@@ -25,8 +25,8 @@ from rdflib.term import Node
 
 from kzar_ld.namespaces import FOAF, KZAR, OA, RDF, RDFS, SCHEMA, SH
 from kzar_ld.resources import resource_files
-from kzar_ld.shacl import KZSH, SHAPES_NAMESPACES, Severity, shapes_graph, validate
-from kzar_ld.vocab import is_known_term
+from kzar_ld.validation.shacl import KZSH, SHAPES_NAMESPACES, Severity, shapes_graph, validate
+from kzar_ld.validation.vocab import is_known_term
 
 GOLDEN = Path(__file__).parent / "shapes"
 SHAPES = str(KZSH)

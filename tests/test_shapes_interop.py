@@ -1,7 +1,7 @@
 """Our output judged by other SHACL setups: plain pySHACL with our shapes, and schema.org's shapes.
 
 Plain means what another engine does: the data as built, our shapes, no inference and none of
-kzar_ld's preparation (:func:`kzar_ld.vocab.with_inferred_types`). The verdict must be ours,
+kzar_ld's preparation (:func:`kzar_ld.validation.vocab.with_inferred_types`). The verdict must be ours,
 for the examples and for every golden file. schema.org's official shapes
 (``tests/data/schemaorg/``, cut by ``scripts/derive_schemaorg_shapes.py``) judge literals only
 once their datatype shapes are fixed, which :func:`fixed_datatype_shapes` does here.
@@ -21,8 +21,8 @@ from rdflib.namespace import SH
 import kzar_ld.mapping as mapping
 from kzar_ld import build_graph, load_article
 from kzar_ld.namespaces import FOAF, KZAR, RDF, RDFS, SCHEMA, XSD
-from kzar_ld.shacl import KZSH, shapes_graph, validate
-from kzar_ld.vocab import INTEGER_TYPES, superclasses
+from kzar_ld.validation.shacl import KZSH, shapes_graph, validate
+from kzar_ld.validation.vocab import INTEGER_TYPES, superclasses
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLES = [ROOT / "examples" / "kazinform-2023-08-24", ROOT / "tests" / "data" / "articles" / "fictional-round-table"]

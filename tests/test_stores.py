@@ -26,8 +26,8 @@ from kzar_ld.mapping import build_graph
 from kzar_ld.namespaces import XSD
 from kzar_ld.publishing import PublishStatus, publish
 from kzar_ld.remote import HttpSettings, QueryMethod, UserAuth, count_triples, graph_get, graph_put
-from kzar_ld.sparql import query_endpoint
-from kzar_ld.vocab import INTEGER_TYPES
+from kzar_ld.sparql.engine import query_endpoint
+from kzar_ld.validation.vocab import INTEGER_TYPES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "examples" / "kazinform-2023-08-24"

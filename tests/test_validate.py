@@ -17,7 +17,7 @@ from rdflib.term import Node
 
 from kzar_ld import Format, NotConformingError, build_graph, load_article, serialize
 from kzar_ld.namespaces import FOAF, OA, RDF, SCHEMA, SH, XSD
-from kzar_ld.shacl import (
+from kzar_ld.validation.shacl import (
     KZSH,
     ReportFormat,
     Severity,
@@ -265,7 +265,7 @@ def test_own_shapes_replace_the_shipped_ones() -> None:
 def test_sparql_constraints_give_the_same_results_on_oxigraph_as_on_rdflib(first: Dataset) -> None:
     import pyshacl
 
-    from kzar_ld.vocab import with_inferred_types
+    from kzar_ld.validation.vocab import with_inferred_types
 
     broken = _variant(first, lambda g: _set_start_end(g, URIRef(f"{UMAROV_MENTION}#position"), 1))
     data = with_inferred_types(broken.graph(ARTICLE))

@@ -1,4 +1,4 @@
-"""kzar_ld.vocab: superclass inference and the schema.org 30.0 usage check.
+"""kzar_ld.validation.vocab: superclass inference and the schema.org 30.0 usage check.
 
 Each case is a small Turtle graph written here: the valid ones must give no problem at all, the
 invalid ones exactly the problems listed (kind, subject, property, value) with a one-line message
@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS
 
 import kzar_ld
 from kzar_ld.namespaces import FOAF, KZAR, OA, RDF, SCHEMA, XSD
-from kzar_ld.vocab import (
+from kzar_ld.validation.vocab import (
     VocabProblem,
     VocabProblemKind,
     check_schema_usage,

@@ -14,8 +14,8 @@ from kzar_ld.formats import Engine, QueryMethod, ResultFormat
 from kzar_ld.formats import Format as InputFormat
 
 if TYPE_CHECKING:
-    from kzar_ld.sparql import BundledQuery, QueryResult
-    from kzar_ld.sparql_stores import QueryStore
+    from kzar_ld.sparql.engine import BundledQuery, QueryResult
+    from kzar_ld.sparql.stores import QueryStore
 
 # Up to this many --data inputs are queried with rdflib; beyond, Oxigraph loads and answers faster.
 _HANDFUL = 8
@@ -133,14 +133,14 @@ def query_command(
     SERVICE, LOAD, updates and FROM of graphs not given are refused unless allowed.
     """
     from kzar_ld.errors import InputError
-    from kzar_ld.sparql import (
+    from kzar_ld.sparql.engine import (
         bundled_queries,
         load_query,
         parse_binding,
         query_endpoint,
     )
-    from kzar_ld.sparql import query as run_query
-    from kzar_ld.sparql_safety import parse_query
+    from kzar_ld.sparql.engine import query as run_query
+    from kzar_ld.sparql.safety import parse_query
 
     with cli_errors():
         if list_queries:
@@ -193,7 +193,7 @@ def _load_data(
     from kzar_ld.iris import validate_base
     from kzar_ld.pipeline import PipelineSettings, default_jobs, run_pipeline
     from kzar_ld.serialization import nquads_to_dataset
-    from kzar_ld.sparql_stores import OxigraphStore, RdflibStore
+    from kzar_ld.sparql.stores import OxigraphStore, RdflibStore
 
     validate_base(base)
     sources = expand(paths, shard=None, rdf=True, input_format=None if input_format is None else input_format.value)

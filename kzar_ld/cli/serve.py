@@ -144,7 +144,7 @@ def _build(sources: list[Path], scratch: Path, *, base: str, no_validate: bool) 
     if no_validate:
         typer.echo("kzar-ld: warning: --no-validate: the data was NOT checked against the shapes", err=True)
     else:
-        from kzar_ld.shacl import validate
+        from kzar_ld.validation.shacl import validate
 
         report = validate(dataset)
         if not report.conforms:

@@ -56,7 +56,7 @@ def site(
         if no_validate:
             typer.echo("kzar-ld: warning: --no-validate: the data was NOT checked against the shapes", err=True)
         else:
-            from kzar_ld.shacl import validate
+            from kzar_ld.validation.shacl import validate
 
             report = validate(dataset)
             if not report.conforms:

@@ -68,7 +68,7 @@ def validate(
     from kzar_ld.cli.batch import expand, run_batch
     from kzar_ld.errors import InputError
     from kzar_ld.pipeline import PipelineSettings
-    from kzar_ld.shacl import ValidationReport
+    from kzar_ld.validation.shacl import ValidationReport
 
     with cli_errors():
         sources = expand(inputs, shard=shard, rdf=True, input_format=input_format.value if input_format else None)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from kzar_ld.annotated import Article
     from kzar_ld.diagnostics import InputWarning
-    from kzar_ld.shacl import ValidationReport
+    from kzar_ld.validation.shacl import ValidationReport
 
 __all__ = ["EXIT_SOFTWARE", "Failure", "Outcome", "PipelineSettings", "process_article", "process_source"]
 
@@ -185,7 +185,7 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             dataset = build_graph(article, base=settings.base)
             lap("build")
         else:
-            from kzar_ld.rdfio import InputFormat, load_rdf, parse_rdf
+            from kzar_ld.rdfio.reader import InputFormat, load_rdf, parse_rdf
 
             fmt = InputFormat(source.format) if source.format is not None else None
             if source.data is not None:
@@ -197,7 +197,7 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             lap("load")
         report = None
         if settings.validate:
-            from kzar_ld.shacl import validate
+            from kzar_ld.validation.shacl import validate
 
             report = validate(dataset)
             lap("validate")

@@ -240,8 +240,8 @@ class EndpointSettings:
 
 
 def _load_store(data: Path) -> Any:
-    from kzar_ld.rdfio import load_rdf
-    from kzar_ld.sparql import OxigraphStore
+    from kzar_ld.rdfio.reader import load_rdf
+    from kzar_ld.sparql.engine import OxigraphStore
 
     # The corpus is the server's own data, not user input: no cap beyond its size.
     dataset = load_rdf(data, max_bytes=data.stat().st_size + 1)
@@ -252,7 +252,7 @@ def _execute(store: Any, text: str, accept: str | None, max_rows: int) -> tuple[
     """Check, run and write one query (in a worker): a status, a media type and the body."""
     from kzar_ld.errors import KzarError
     from kzar_ld.serialization import Format, serialize
-    from kzar_ld.sparql import ResultFormat, query
+    from kzar_ld.sparql.engine import ResultFormat, query
 
     # Everything the query's author controls (parsing included) runs here, under the deadline.
     try:

@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from kzar_ld.errors import InputError, QueryError
 from kzar_ld.formats import ResultFormat
 from kzar_ld.namespaces import PREFIXES, XSD
-from kzar_ld.sparql_safety import (
+from kzar_ld.sparql.safety import (
     QueryKind,
 )
 from kzar_ld.terms import from_oxigraph

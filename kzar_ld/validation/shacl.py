@@ -1,14 +1,14 @@
 """Validate graphs against the shipped SHACL shapes; the outcome is a report, not an exception.
 
 :func:`validate` checks a graph or a dataset against ``shapes/`` (pySHACL) and against the
-offline schema.org/FOAF vocabulary (:func:`kzar_ld.vocab.check_schema_usage`), and returns a
+offline schema.org/FOAF vocabulary (:func:`kzar_ld.validation.vocab.check_schema_usage`), and returns a
 :class:`ValidationReport`. Warnings alone conform; :meth:`ValidationReport.raise_for_violations`
 turns violations into a :class:`~kzar_ld.errors.NotConformingError` when the caller wants one.
 
 How it stays fast and linear:
 
 * the shapes are parsed once per process and reused;
-* no inference runs per validation: :func:`kzar_ld.vocab.with_inferred_types` adds the
+* no inference runs per validation: :func:`kzar_ld.validation.vocab.with_inferred_types` adds the
   superclass types (one pass), so ``sh:targetClass schema:Event`` also finds a
   ``kzar:WorkingVisit``;
 * a dataset is validated one named graph at a time (one graph per article), so the cost grows
@@ -292,7 +292,7 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     >>> [r.source_shape.n3(SHAPES_NAMESPACES) for r in validate(data).violations]
     ['kzsh:PlaceName']
     """
-    from kzar_ld.vocab import check_schema_usage, with_inferred_types
+    from kzar_ld.validation.vocab import check_schema_usage, with_inferred_types
 
     shipped = shapes is None
     shapes_to_use = _shared_shapes() if shapes is None else shapes

@@ -27,8 +27,8 @@ from rdflib.term import Identifier, Node
 from kzar_ld.errors import InputError, QueryError, RemoteError
 from kzar_ld.formats import Engine
 from kzar_ld.namespaces import PREFIXES, RDF, XSD
-from kzar_ld.sparql_results import QueryResult, Row, Term, Triple, canonical_rows, term_key
-from kzar_ld.sparql_safety import (
+from kzar_ld.sparql.results import QueryResult, Row, Term, Triple, canonical_rows, term_key
+from kzar_ld.sparql.safety import (
     ParsedQuery,
     QueryKind,
     algebra_nodes,
@@ -48,7 +48,7 @@ class QueryStore(Protocol):
     """Something that evaluates checked queries over a set of named graphs.
 
     Implementations: :class:`RdflibStore` and :class:`OxigraphStore`. ``evaluate`` is called
-    after :mod:`kzar_ld.sparql_safety` has accepted the query; ``extra`` holds graphs loaded
+    after :mod:`kzar_ld.sparql.safety` has accepted the query; ``extra`` holds graphs loaded
     for ``FROM`` clauses the caller allowed; ``cancel`` is set when the caller stops waiting.
     """
 

@@ -13,7 +13,7 @@ static join order goes wrong (``benchmarks/bench_query.py``). Both give the same
 tests check it), and both see the data unchanged: every literal keeps its datatype.
 
 Nothing a query says reaches the network or the file system unless the caller allows it:
-:mod:`kzar_ld.sparql_safety` refuses ``SERVICE``, updates (``LOAD``...) and ``FROM`` clauses
+:mod:`kzar_ld.sparql.safety` refuses ``SERVICE``, updates (``LOAD``...) and ``FROM`` clauses
 that name anything but the input graphs. Values are bound with rdflib's ``initBindings`` and
 pyoxigraph's substitutions, never pasted into the query text. ``timeout`` stops waiting for a
 runaway query; see :func:`query` for what that can and cannot interrupt.
@@ -52,15 +52,15 @@ from rdflib.term import Identifier
 from kzar_ld.errors import InputError, QueryError, RemoteError
 from kzar_ld.namespaces import PREFIXES, XSD
 from kzar_ld.resources import resource_files
-from kzar_ld.sparql_results import QueryResult, ResultFormat, Row, Term, canonical_rows, parse_term, term_syntax
-from kzar_ld.sparql_safety import (
+from kzar_ld.sparql.results import QueryResult, ResultFormat, Row, Term, canonical_rows, parse_term, term_syntax
+from kzar_ld.sparql.safety import (
     MAX_QUERY_CHARS,
     ParsedQuery,
     QueryKind,
     check_dataset,
     parse_query,
 )
-from kzar_ld.sparql_stores import Cancelled, Engine, OxigraphStore, QueryStore, RdflibStore, first_line, open_store
+from kzar_ld.sparql.stores import Cancelled, Engine, OxigraphStore, QueryStore, RdflibStore, first_line, open_store
 from kzar_ld.terms import from_oxigraph
 
 if TYPE_CHECKING:
