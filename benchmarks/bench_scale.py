@@ -104,6 +104,23 @@ def oxigraph_floor(nquads: Path) -> float:
     return time.perf_counter() - started
 
 
+def stage_costs(corpus: Path, count: int) -> None:
+    """Mean seconds per stage over ``count`` articles in this process, and validation against building."""
+    sys.path.insert(0, str(ROOT))
+    from kzar_ld.pipeline import expand_sources, run_pipeline
+
+    sources = expand_sources([str(corpus)])[:count]
+    totals: dict[str, float] = {}
+    for outcome in run_pipeline(sources, jobs=1):
+        for stage, seconds in outcome.timings:
+            totals[stage] = totals.get(stage, 0.0) + seconds
+    means = {stage: 1000 * total / len(sources) for stage, total in totals.items()}
+    building = means.get("load", 0.0) + means.get("build", 0.0) + means.get("serialize", 0.0)
+    shown = ", ".join(f"{stage} {ms:.1f} ms" for stage, ms in means.items())
+    print(f"per article, {len(sources)} articles in one process: {shown}")
+    print(f"validation / (load + build + serialize) = {means.get('validate', 0.0) / building:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -121,6 +138,10 @@ def main() -> None:
     )
     previous: dict[int, float] = {}
     try:
+        first = workdir / f"corpus-{min(args.sizes)}"
+        if not first.exists():
+            make_corpus(first, min(args.sizes))
+        stage_costs(first, min(200, min(args.sizes)))
         for size in sorted(args.sizes):
             corpus = workdir / f"corpus-{size}"
             if not corpus.exists():
