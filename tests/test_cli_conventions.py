@@ -3,15 +3,12 @@ readable help, NO_COLOR."""
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from _terminal import stderr_on_terminal
 from typer.testing import CliRunner
 
 from kzar_ld import Format, build_graph, load_article, serialize
@@ -68,34 +65,6 @@ def test_verbose_gives_a_line_per_article() -> None:
     )
 
 
-def _on_terminal(command: list[str], env: dict[str, str]) -> bytes:
-    leader, follower = pty.openpty()
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=follower,
-        cwd=ROOT,
-        env={**full_env, "TERM": "xterm-256color", "COLUMNS": "120", **env},
-    )
-    os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=60)
-    os.close(leader)
-    return seen
-
-
 def test_no_color_is_honoured(tmp_path: Path) -> None:
     for article in ("a", "b", "c"):
         folder = tmp_path / article
@@ -105,7 +74,7 @@ def test_no_color_is_honoured(tmp_path: Path) -> None:
             (folder / f.name.replace("000_b748ee61ec8ac40c", f"x-{article}")).write_text(text, encoding="utf-8")
     command = [sys.executable, "-m", "kzar_ld", "build", str(tmp_path), "-f", "nquads", "-o", str(tmp_path / "o.nq")]
     colour = re.compile(rb"\x1b\[[0-9;]*(3[0-9]|38;[0-9;]+)m")
-    coloured = _on_terminal(command, {})
+    coloured = stderr_on_terminal(command)
     assert b"ETA" in coloured and colour.search(coloured)  # the progress bar is in colour...
-    plain = _on_terminal(command, {"NO_COLOR": "1"})
+    plain = stderr_on_terminal(command, env={"NO_COLOR": "1"})
     assert b"ETA" in plain and not colour.search(plain)  # ...unless NO_COLOR is set

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import pty
-import select
 import signal
 import subprocess
 import sys
@@ -13,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from _terminal import stderr_on_terminal
 from typer.testing import CliRunner
 
 from kzar_ld import Format, build_graph, load_article, serialize
@@ -198,30 +197,11 @@ def test_killed_while_writing_leaves_the_output_intact(tmp_path: Path, sig: sign
 
 
 def _stderr_of(command: list[str], *, terminal: bool) -> str:
-    if not terminal:
-        done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-        assert done.returncode == 0, done.stderr
-        return done.stderr
-    leader, follower = pty.openpty()
-    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=follower, cwd=ROOT, env=env)
-    os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the other side closed
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=60)
-    os.close(leader)
-    assert proc.returncode == 0, seen
-    return seen.decode("utf-8", "replace")
+    if terminal:
+        return stderr_on_terminal(command).decode("utf-8", "replace")
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stderr
 
 
 def test_progress_bar_only_on_a_terminal_and_never_with_quiet(corpus: Path, tmp_path: Path) -> None:

@@ -189,29 +189,17 @@ def _load_data(
 ) -> QueryStore:
     """Read the --data inputs through the pipeline (no validation) into the engine's store."""
     from kzar_ld.cli.batch import expand
-    from kzar_ld.errors import InputError
     from kzar_ld.iris import validate_base
     from kzar_ld.pipeline import PipelineSettings, default_jobs, run_pipeline
+    from kzar_ld.pipeline.sinks import gather_nquads
     from kzar_ld.serialization import nquads_to_dataset
     from kzar_ld.sparql.stores import OxigraphStore, RdflibStore
 
     validate_base(base)
     sources = expand(paths, shard=None, rdf=True, input_format=None if input_format is None else input_format.value)
     chosen = engine or (Engine.OXIGRAPH if len(sources) > _HANDFUL else Engine.RDFLIB)
-    chunks: list[bytes] = []
-    owners: dict[str, str] = {}
     settings = PipelineSettings(base=base, validate=False)
-    for outcome in run_pipeline(sources, settings=settings, jobs=jobs or default_jobs(), fail_fast=True):
-        if outcome.failure is not None:
-            raise outcome.failure.to_error()
-        for name in outcome.graphs:
-            if name and name in owners:
-                raise InputError(
-                    f"holds the graph <{name}> that {owners[name]} also holds; give each graph once",
-                    source=outcome.source.path,
-                )
-            owners[name] = outcome.source.path
-        chunks.append(outcome.nquads)
+    chunks = gather_nquads(run_pipeline(sources, settings=settings, jobs=jobs or default_jobs(), fail_fast=True))
     if chosen is Engine.OXIGRAPH:
         return OxigraphStore.from_nquads(chunks)
     return RdflibStore(nquads_to_dataset(chunks, default_union=False))

@@ -66,8 +66,8 @@ def validate(
 ) -> None:
     """Validate articles or RDF files and print one report (stdout); violations exit with 1."""
     from kzar_ld.cli.batch import expand, run_batch
-    from kzar_ld.errors import InputError
     from kzar_ld.pipeline import PipelineSettings
+    from kzar_ld.pipeline.sinks import GraphOwners
     from kzar_ld.validation.shacl import ValidationReport
 
     with cli_errors():
@@ -84,15 +84,9 @@ def validate(
             report_warnings=False,
             keep_nonconforming=True,
         )
-        owners: dict[str, str] = {}
+        owners = GraphOwners()
         for outcome in checked:
-            for name in outcome.graphs:
-                if name and name in owners:
-                    raise InputError(
-                        f"holds the graph <{name}> that {owners[name]} also holds; give each graph once",
-                        source=outcome.source.path,
-                    )
-                owners[name] = outcome.source.path
+            owners.check(outcome)
         report = ValidationReport.merge(o.report for o in checked if o.report is not None)
         if checked:
             sys.stdout.write(report.render(format=format))

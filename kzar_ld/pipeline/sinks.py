@@ -21,13 +21,15 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 from typing import BinaryIO
 
+from kzar_ld.errors import InputError
 from kzar_ld.pipeline.work import Outcome
 from kzar_ld.serialization import Format
 
-__all__ = ["RdfWriter"]
+__all__ = ["GraphOwners", "RdfWriter", "gather_nquads"]
 
 
 class RdfWriter:
@@ -87,3 +89,48 @@ class RdfWriter:
         del held
         data = serialize(dataset, format=self.format) if len(dataset) else b""
         self.stream.write(data)
+
+
+class GraphOwners:
+    """Each named graph comes from one source: a second source that fills it is an error.
+
+    >>> from kzar_ld.pipeline.sources import Source, SourceKind
+    >>> owners = GraphOwners()
+    >>> one = Outcome(source=Source("a.nq", SourceKind.RDF), graphs=("https://x.example/g",))
+    >>> owners.check(one) is one
+    True
+    >>> owners.check(Outcome(source=Source("b.nq", SourceKind.RDF), graphs=("https://x.example/g",)))
+    Traceback (most recent call last):
+    ...
+    kzar_ld.errors.InputError: b.nq: holds the graph <https://x.example/g> that a.nq also holds; give each graph once
+    """
+
+    def __init__(self) -> None:
+        self._owners: dict[str, str] = {}
+
+    def check(self, outcome: Outcome) -> Outcome:
+        """Return ``outcome``, or raise :class:`~kzar_ld.errors.InputError` naming both sources."""
+        for name in outcome.graphs:
+            if not name:  # default graphs merge
+                continue
+            owner = self._owners.setdefault(name, outcome.source.path)
+            if owner != outcome.source.path:
+                raise InputError(
+                    f"holds the graph <{name}> that {owner} also holds; give each graph once",
+                    source=outcome.source.path,
+                )
+        return outcome
+
+
+def gather_nquads(outcomes: Iterable[Outcome]) -> list[bytes]:
+    """The N-Quads of every outcome, in order, each named graph from one source.
+
+    The first outcome that failed is raised as the error it was (the message names its input).
+    """
+    owners = GraphOwners()
+    chunks = []
+    for outcome in outcomes:
+        if outcome.failure is not None:
+            raise outcome.failure.to_error()
+        chunks.append(owners.check(outcome).nquads)
+    return chunks

@@ -195,6 +195,7 @@ def load_inputs(
         raise TypeError("load_inputs() takes a sequence of paths, not a single path")
     # The reader is the pipeline without validation: each input becomes N-Quads, then one dataset.
     from kzar_ld.pipeline import PipelineSettings, expand_sources, run_pipeline
+    from kzar_ld.pipeline.sinks import gather_nquads
     from kzar_ld.serialization import nquads_to_dataset
 
     for raw in paths:
@@ -205,19 +206,7 @@ def load_inputs(
         if base is None
         else PipelineSettings(base=base, validate=False, max_bytes=max_bytes)
     )
-    chunks: list[bytes] = []
-    owners: dict[str, str] = {}
-    for outcome in run_pipeline(sources, settings=settings, fail_fast=True):
-        if outcome.failure is not None:
-            raise outcome.failure.to_error()
-        for name in outcome.graphs:
-            if name and name in owners:
-                raise InputError(
-                    f"holds the graph <{name}> that {owners[name]} also holds; give each graph once",
-                    source=outcome.source.path,
-                )
-            owners[name] = outcome.source.path
-        chunks.append(outcome.nquads)
+    chunks = gather_nquads(run_pipeline(sources, settings=settings, fail_fast=True))
     return nquads_to_dataset(chunks, default_union=False)
 
 
