@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from kzar_ld.diagnostics import InputWarning, WarningKind
     from kzar_ld.errors import (
         AnnotationError,
+        AnnotationErrors,
         ArticleError,
         InputError,
         IriError,
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from kzar_ld.mapping import build_graph
     from kzar_ld.publishing import ArticleResult, PublishReport, PublishStatus, publish
     from kzar_ld.rdfio import InputFormat, load_inputs, load_rdf, parse_rdf
+    from kzar_ld.registry import Registry, check_shared_entities, load_registry
     from kzar_ld.remote import HttpSettings
     from kzar_ld.serialization import Format, serialize, write
     from kzar_ld.shacl import ReportFormat, Severity, ValidationReport, ValidationResult, validate
@@ -61,6 +63,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, str] = {
     "Annotation": "kzar_ld.annotation",
     "AnnotationError": "kzar_ld.errors",
+    "AnnotationErrors": "kzar_ld.errors",
     "Article": "kzar_ld.annotated",
     "ArticleError": "kzar_ld.errors",
     "ArticleResult": "kzar_ld.publishing",
@@ -83,6 +86,7 @@ _LAZY: dict[str, str] = {
     "QueryError": "kzar_ld.errors",
     "QueryResult": "kzar_ld.sparql",
     "RdfSyntaxError": "kzar_ld.errors",
+    "Registry": "kzar_ld.registry",
     "RemoteError": "kzar_ld.errors",
     "ReportFormat": "kzar_ld.shacl",
     "ResultFormat": "kzar_ld.sparql",
@@ -97,12 +101,14 @@ _LAZY: dict[str, str] = {
     "build_graph": "kzar_ld.mapping",
     "bundled_queries": "kzar_ld.sparql",
     "bundled_query": "kzar_ld.sparql",
+    "check_shared_entities": "kzar_ld.registry",
     "check_schema_usage": "kzar_ld.vocab",
     "load_annotation": "kzar_ld.annotation",
     "load_article": "kzar_ld.annotated",
     "load_inputs": "kzar_ld.rdfio",
     "load_query": "kzar_ld.sparql",
     "load_rdf": "kzar_ld.rdfio",
+    "load_registry": "kzar_ld.registry",
     "open_store": "kzar_ld.sparql",
     "parse_article_text": "kzar_ld.article",
     "parse_rdf": "kzar_ld.rdfio",
@@ -140,6 +146,7 @@ __all__ = [
     "DEFAULT_BASE",
     "Annotation",
     "AnnotationError",
+    "AnnotationErrors",
     "Article",
     "ArticleError",
     "ArticleResult",
@@ -161,6 +168,7 @@ __all__ = [
     "QueryError",
     "QueryResult",
     "RdfSyntaxError",
+    "Registry",
     "RemoteError",
     "ReportFormat",
     "ResultFormat",
@@ -177,11 +185,13 @@ __all__ = [
     "bundled_queries",
     "bundled_query",
     "check_schema_usage",
+    "check_shared_entities",
     "load_annotation",
     "load_article",
     "load_inputs",
     "load_query",
     "load_rdf",
+    "load_registry",
     "open_store",
     "parse_article_text",
     "parse_rdf",

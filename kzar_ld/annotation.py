@@ -152,11 +152,14 @@ class Role(_Model):
     mentions: tuple[MentionSpec, ...] = ()
 
 
+_SHARED_NAME = Field(default=None, description="required, unless the id is declared in the shared entities file")
+
+
 class Person(_Model):
     """A person, typed schema:Person and foaf:Person."""
 
     id: Id
-    name: Text
+    name: Text | None = _SHARED_NAME
     given_name: Text | None = None
     family_name: Text | None = None
     honorific_prefix: Text | None = None
@@ -184,7 +187,7 @@ class Organization(_Model):
 
     id: Id
     kind: OrganizationKind = OrganizationKind.ORGANIZATION
-    name: Text
+    name: Text | None = _SHARED_NAME
     alternate_names: tuple[Text, ...] = ()
     description: Text | None = None
     parent: Ref | None = None
@@ -210,7 +213,7 @@ class Place(_Model):
 
     id: Id
     kind: PlaceKind = PlaceKind.PLACE
-    name: Text
+    name: Text | None = _SHARED_NAME
     alternate_names: tuple[Text, ...] = ()
     description: Text | None = None
     iso3166: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. KZ")
@@ -247,7 +250,7 @@ class Occupation(_Model):
     """An occupation (schema:Occupation), e.g. economist."""
 
     id: Id
-    name: Text
+    name: Text | None = _SHARED_NAME
 
 
 class EventKind(enum.StrEnum):
@@ -477,6 +480,9 @@ def _to_python(
     return unicodedata.normalize("NFC", node.value)
 
 
+M = typing.TypeVar("M", bound=BaseModel)
+
+
 def parse_annotation(
     text: str, *, source: str = "<annotation>", max_errors: int = DEFAULT_MAX_ERRORS
 ) -> tuple[Annotation, Located]:
@@ -488,12 +494,19 @@ def parse_annotation(
     >>> ann, where = parse_annotation("article:\\n  publisher: agency\\n")
     >>> ann.article.publisher, where.line(("article", "publisher"))
     ('agency', 2)
-    >>> parse_annotation("article:\\n  publisher: agency\\n  publsher: x\\npeople:\\n  - id: p\\n")
+    >>> parse_annotation("article:\\n  publisher: agency\\n  publsher: x\\npeople:\\n  - name: P\\n")
     Traceback (most recent call last):
     ...
     kzar_ld.errors.AnnotationErrors: <annotation>:3: article: unknown key 'publsher' (did you mean 'publisher'?)
-    <annotation>:5: people[0] (id 'p'): missing field 'name'
+    <annotation>:5: people[0]: missing field 'id'
     """
+    return parse_model(text, Annotation, source=source, max_errors=max_errors, what="an `article:` section")
+
+
+def parse_model(
+    text: str, model: type[M], *, source: str, max_errors: int = DEFAULT_MAX_ERRORS, what: str
+) -> tuple[M, Located]:
+    """Parse YAML text into ``model`` with line numbers; ``what`` says what an empty file lacks."""
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
@@ -515,21 +528,21 @@ def parse_annotation(
     except yaml.YAMLError as exc:
         raise AnnotationError(f"YAML error: {exc}", source=source) from exc
     if node is None:
-        raise AnnotationError("empty annotation: it needs at least an `article:` section", source=source)
+        raise AnnotationError(f"empty file: it needs at least {what}", source=source)
     lines: dict[Path_, int] = {}
     splits: list[FlowSplit] = []
     data = _to_python(node, (), lines, source, splits, text)
     where = Located(source, lines, tuple(splits))
     if not isinstance(data, dict):
-        raise where.error("an annotation is a mapping with an `article:` section", ())
+        raise where.error(f"the file must be a mapping with {what}", ())
     try:
-        return Annotation.model_validate(data), where
+        return model.model_validate(data), where
     except ValidationError as exc:
         errors = exc.errors()
     problems = Problems(limit=max_errors)
     seen: set[Path_] = set()
     for error in errors:
-        found = _problem(error, data, where)
+        found = _problem(error, data, where, model)
         if found is not None and found[0] not in seen:
             seen.add(found[0])
             problems.add(found[1])
@@ -539,7 +552,7 @@ def parse_annotation(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _problem(error: Any, data: Any, where: Located) -> tuple[Path_, AnnotationError] | None:
+def _problem(error: Any, data: Any, where: Located, root: type[BaseModel]) -> tuple[Path_, AnnotationError] | None:
     """One pydantic error as (its key, an error with file and line), or None for a union's other branch."""
     loc = tuple(error["loc"])
     path = _data_path(loc, data)
@@ -552,7 +565,7 @@ def _problem(error: Any, data: Any, where: Located) -> tuple[Path_, AnnotationEr
     if kind == "extra_forbidden":
         key = str(loc[-1])
         parent = path[:-1] if path and path[-1] == key else path
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], root)
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return path, where.error(f"{_name(parent, data)}: unknown key {key!r}{hint}", path)
@@ -624,9 +637,9 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     """The field names of the model that pydantic's ``loc`` points into (for "did you mean")."""
-    candidates: list[type[BaseModel]] = [Annotation]
+    candidates: list[type[BaseModel]] = [root]
     for part in loc:
         if isinstance(part, int):
             continue

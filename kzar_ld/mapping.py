@@ -153,7 +153,7 @@ class _ArticleMapper:
                 value = value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         return value.replace("/", "-")
 
-    def names(self, s: URIRef, name: str, alternates: Iterable[str] = ()) -> None:
+    def names(self, s: URIRef, name: str | None, alternates: Iterable[str] = ()) -> None:
         self.text(s, SCHEMA.name, name)
         for alt in alternates:
             self.text(s, SCHEMA.alternateName, alt)
