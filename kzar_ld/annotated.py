@@ -196,11 +196,14 @@ def resolve(
                     declarations.setdefault(item.id, (registry.source, registry.line(item.id)))
     for section in SHARED_SECTIONS:
         for i, item in enumerate(getattr(ann, section)):
-            if item.name is None:
+            if isinstance(item, Person) and item.unnamed:
+                _check_unnamed(item, i, where, problems)
+            elif item.name is None:
+                unnamed = ", or `unnamed: true` for a person known only by a role" if section == "people" else ""
                 problems.add(
                     where.error(
                         f"{section}[{i}] (id {item.id!r}): missing field 'name' "
-                        f"(or declare {item.id!r} in the shared {REGISTRY_FILE})",
+                        f"(or declare {item.id!r} in the shared {REGISTRY_FILE}{unnamed})",
                         (section, i),
                     )
                 )
@@ -244,6 +247,26 @@ def resolve(
         warnings=(*text.warnings, *warnings, *_split_warnings(where, text.body)),
         declarations=MappingProxyType(declarations),
     )
+
+
+def _check_unnamed(person: Person, i: int, where: Located, problems: Problems) -> None:
+    """An unnamed person ("the Honorary Consul of Georgia") has no name and at least one role."""
+    if person.name is not None:
+        problems.add(
+            where.error(
+                f"people[{i}] (id {person.id!r}) is `unnamed: true` but has the name {person.name!r}; "
+                "remove one of the two",
+                ("people", i, "name"),
+            )
+        )
+    if not person.roles:
+        problems.add(
+            where.error(
+                f"people[{i}] (id {person.id!r}) is unnamed, so the article knows the person only by a role: "
+                "give it under `roles:`",
+                ("people", i, "unnamed"),
+            )
+        )
 
 
 def _valid_article_id(value: str) -> bool:

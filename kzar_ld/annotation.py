@@ -168,6 +168,10 @@ class Person(_Model):
     occupations: tuple[Id, ...] = ()
     work_location: Ref | None = None
     roles: tuple[Role, ...] = ()
+    unnamed: bool = Field(
+        default=False,
+        description='a person the article names only by a role ("the Honorary Consul of Georgia"): no name, a role',
+    )
     mentions: tuple[MentionSpec, ...] = ()
 
 

@@ -143,6 +143,7 @@ class KZAR(DefinedNamespace):
     DiplomaticVisit: URIRef
     HonoraryConsulate: URIRef
     PoliticalConsultations: URIRef
+    UnnamedPerson: URIRef
     WorkingVisit: URIRef
     derivation: URIRef
     endedNoLaterThan: URIRef

@@ -315,6 +315,8 @@ def check_shared_entities(articles: Iterable[Any]) -> None:
     for article in articles:
         for section in ("people", "organizations", "places", "occupations", "events", "relations"):
             for item in getattr(article.annotation, section):
+                if getattr(item, "unnamed", False):
+                    continue  # known by a role in one article only: its IRI is the article's own
                 source, line = article.declarations.get(item.id, (article.source, None))
                 seen = first.get(item.id)
                 if seen is None:
