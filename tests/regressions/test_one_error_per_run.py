@@ -55,7 +55,8 @@ def test_three_mistakes_are_three_errors_each_with_its_line(tmp_path: Path) -> N
         load_article(folder)
     path = folder / "annotation.yaml"
     assert [str(e) for e in info.value.errors] == [
-        f"{path}:11: people[0] (id 'officials'): missing field 'name' (or declare 'officials' in the shared entities.yaml)",
+        f"{path}:11: people[0] (id 'officials'): missing field 'name' (or declare 'officials' in the shared entities.yaml, "
+        "or `unnamed: true` for a person known only by a role)",
         f"{path}:19: unknown id 'austira': no entity has this id (did you mean 'austria'?)",
         f"{path}:23: quote 'Austrai' not found in the article body (quotes are case-sensitive)",
     ]
