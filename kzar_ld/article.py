@@ -149,6 +149,9 @@ class _Kind(enum.Enum):
     CANDIDATE = "candidate"  # a headline, or a line the header does not explain
 
 
+_BODY_STARTS = (_Kind.DATELINE, _Kind.SENTENCE)
+
+
 @dataclass(frozen=True, slots=True)
 class _Line:
     start: int  # offset of the first non-blank character in the normalised text
@@ -288,7 +291,7 @@ def parse_article_text(text: str | bytes, *, source: str = "<text>") -> ArticleT
         header_date = _header_date(match.group(1), source)
         if match.group(2):
             window.append(_classify(match.group(2), match.start(2), 1, on_date_line=True))
-        if first_end >= 0:
+        if first_end >= 0 and not (window and window[0].kind in _BODY_STARTS):
             window.extend(_lines(text, first_end + 1, 2))
         if not window or (len(window) == 1 and window[0].kind is _Kind.CANDIDATE and first_end < 0):
             raise ArticleError("the article has a header line but no body", source=source, line=1)
@@ -402,6 +405,8 @@ def _lines(text: str, offset: int, number: int) -> list[_Line]:
         stripped = raw.strip()
         if stripped:
             out.append(_classify(stripped, offset + len(raw) - len(raw.lstrip()), number))
+            if out[-1].kind in _BODY_STARTS:
+                break  # the body starts here: nothing below is header
         offset, number = end + 1, number + 1
     return out
 
