@@ -580,6 +580,11 @@ def _problem(error: Any, data: Any, where: Located, root: type[BaseModel]) -> tu
     shown = ""
     if value is not None and not isinstance(value, dict | list) and repr(value) not in message:
         shown = f" (got {value!r})"  # a value the message already quotes is not repeated
+    if kind in ("enum", "literal_error") and isinstance(value, str):
+        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+        if close:
+            shown += f"; did you mean {close[0]!r}?"
     return path, where.error(f"{_name(path, data, with_id=False)}: {message}{shown}", path)
 
 

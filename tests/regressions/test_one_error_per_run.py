@@ -82,3 +82,10 @@ def test_a_single_error_is_a_plain_annotation_error(tmp_path: Path) -> None:
     assert (
         str(info.value) == f"{folder / 'annotation.yaml'}:10: annotation: unknown key 'plcaes' (did you mean 'places'?)"
     )
+
+
+def test_a_misspelt_kind_gets_the_nearest_kind(tmp_path: Path) -> None:
+    folder = write_article(tmp_path, HEAD + "places:\n  - id: austria\n    kind: contry\n    name: Austria\n")
+    with pytest.raises(AnnotationError) as info:
+        load_article(folder)
+    assert str(info.value).endswith("(got 'contry'); did you mean 'country'?")
