@@ -517,7 +517,7 @@ def parse_model(
                 raise AnnotationError(
                     "YAML aliases (*name) are not allowed in annotations; write the value out",
                     source=source,
-                    line=event.start_mark.line + 1,
+                    line=event.start_mark.line + 1 if event.start_mark else None,
                 )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
