@@ -456,17 +456,31 @@ def _to_python(
     source: str,
     splits: list[FlowSplit] | None = None,
     text: str | None = None,
+    errors: list[AnnotationError] | None = None,
 ) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            problem = None
             if not isinstance(key_node, yaml.ScalarNode):
-                raise AnnotationError("a key must be a plain word", source=source, line=key_node.start_mark.line + 1)
+                problem = AnnotationError(
+                    "a key must be a plain word", source=source, line=key_node.start_mark.line + 1
+                )
+            elif key_node.value in out:
+                first = lines.get((*path, key_node.value))
+                problem = AnnotationError(
+                    f"key {key_node.value!r} given twice (first on line {first})",
+                    source=source,
+                    line=key_node.start_mark.line + 1,
+                )
+            if problem is not None:
+                if errors is None:
+                    raise problem
+                errors.append(problem)  # reported with the rest; the first value is kept
+                continue
             key = key_node.value
-            if key in out:
-                raise AnnotationError(f"key {key!r} given twice", source=source, line=key_node.start_mark.line + 1)
-            out[key] = _to_python(value_node, (*path, key), lines, source, splits, text)
+            out[key] = _to_python(value_node, (*path, key), lines, source, splits, text, errors)
         return out
     if isinstance(node, yaml.SequenceNode):
         if node.flow_style and path and path[-1] == "mentions" and splits is not None and text is not None:
@@ -474,7 +488,7 @@ def _to_python(
                 if _plain(a) and _plain(b):
                     joined = unicodedata.normalize("NFC", text[a.start_mark.index : b.end_mark.index])
                     splits.append(FlowSplit((*path, i), joined, a.start_mark.line + 1))
-        return [_to_python(v, (*path, i), lines, source, splits, text) for i, v in enumerate(node.value)]
+        return [_to_python(v, (*path, i), lines, source, splits, text, errors) for i, v in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     # Keep every scalar as the text that was written: YAML 1.1 would turn `no` into False,
     # `2023-08-24` into a date and `1_000` into a number. Only a plain `null`/`~`/empty is None.
@@ -535,15 +549,21 @@ def parse_model(
         raise AnnotationError(f"empty file: it needs at least {what}", source=source)
     lines: dict[Path_, int] = {}
     splits: list[FlowSplit] = []
-    data = _to_python(node, (), lines, source, splits, text)
+    structural: list[AnnotationError] = []
+    data = _to_python(node, (), lines, source, splits, text, structural)
     where = Located(source, lines, tuple(splits))
     if not isinstance(data, dict):
         raise where.error(f"the file must be a mapping with {what}", ())
+    problems = Problems(limit=max_errors)
+    for shape_error in structural:
+        problems.add(shape_error)
     try:
-        return model.model_validate(data), where
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-    problems = Problems(limit=max_errors)
+    else:
+        problems.raise_if_any()
+        return parsed, where
     seen: set[Path_] = set()
     for error in errors:
         found = _problem(error, data, where, model)

@@ -89,3 +89,17 @@ def test_a_misspelt_kind_gets_the_nearest_kind(tmp_path: Path) -> None:
     with pytest.raises(AnnotationError) as info:
         load_article(folder)
     assert str(info.value).endswith("(got 'contry'); did you mean 'country'?")
+
+
+def test_keys_given_twice_are_reported_with_the_rest(tmp_path: Path) -> None:
+    folder = write_article(
+        tmp_path, HEAD + "places:\n  - id: austria\n    name: Austria\n    name: Österreich\n    kind: contry\n"
+    )
+    with pytest.raises(AnnotationErrors) as info:
+        load_article(folder)
+    path = folder / "annotation.yaml"
+    assert [str(e) for e in info.value.errors] == [
+        f"{path}:13: key 'name' given twice (first on line 12)",
+        f"{path}:14: places[0].kind: Input should be 'place', 'country', 'city', 'continent', "
+        "'administrative-area' or 'consular-district' (got 'contry'); did you mean 'country'?",
+    ]
