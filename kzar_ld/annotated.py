@@ -228,7 +228,10 @@ def resolve(
             )
         )
     if headline is None:
-        problems.add(where.error("no headline: the text gives none; add `headline:` under `article:`", ("article",)))
+        why = "the text gives none"
+        if any(w.kind is WarningKind.PARAGRAPH_AFTER_DATE for w in text.warnings):
+            why = "the words after the text's header date read as a paragraph, so they are kept as the body"
+        problems.add(where.error(f"no headline: {why}; add `headline:` under `article:`", ("article",)))
     _check_anniversaries(ann, where, problems)
     spans, warnings = _resolve_mentions(ann, where, text.body, problems)
     problems.raise_if_any()
