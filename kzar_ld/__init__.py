@@ -49,6 +49,9 @@ if TYPE_CHECKING:
         AnnotationError as AnnotationError,
     )
     from kzar_ld.errors import (
+        AnnotationErrors as AnnotationErrors,
+    )
+    from kzar_ld.errors import (
         ArticleError as ArticleError,
     )
     from kzar_ld.errors import (
@@ -152,6 +155,9 @@ if TYPE_CHECKING:
     from kzar_ld.rdfio.reader import (
         parse_rdf as parse_rdf,
     )
+    from kzar_ld.registry import Registry as Registry
+    from kzar_ld.registry import check_shared_entities as check_shared_entities
+    from kzar_ld.registry import load_registry as load_registry
     from kzar_ld.remote import HttpSettings as HttpSettings
     from kzar_ld.remote import UserAuth as UserAuth
     from kzar_ld.serialization import serialize as serialize
@@ -217,6 +223,7 @@ _LAZY: dict[str, str] = {
     "run_pipeline": "kzar_ld.pipeline",
     "Annotation": "kzar_ld.annotation",
     "AnnotationError": "kzar_ld.errors",
+    "AnnotationErrors": "kzar_ld.errors",
     "Article": "kzar_ld.annotated",
     "ArticleError": "kzar_ld.errors",
     "ArticleResult": "kzar_ld.publishing",
@@ -241,6 +248,7 @@ _LAZY: dict[str, str] = {
     "QueryError": "kzar_ld.errors",
     "QueryResult": "kzar_ld.sparql.engine",
     "RdfSyntaxError": "kzar_ld.errors",
+    "Registry": "kzar_ld.registry",
     "RemoteError": "kzar_ld.errors",
     "ReportFormat": "kzar_ld.formats",
     "ResultFormat": "kzar_ld.formats",
@@ -267,6 +275,8 @@ _LAZY: dict[str, str] = {
     "load_query": "kzar_ld.sparql.engine",
     "load_rdf": "kzar_ld.rdfio.reader",
     "open_store": "kzar_ld.sparql.engine",
+    "check_shared_entities": "kzar_ld.registry",
+    "load_registry": "kzar_ld.registry",
     "parse_article_text": "kzar_ld.article",
     "parse_rdf": "kzar_ld.rdfio.reader",
     "publish": "kzar_ld.publishing",

@@ -22,7 +22,7 @@ import datetime as dt
 import difflib
 import os
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -52,6 +52,7 @@ from kzar_ld.defaults import ANNOTATION_FILE, DEFAULT_MAX_BYTES
 from kzar_ld.diagnostics import InputWarning, WarningKind
 from kzar_ld.errors import AnnotationError, IriError
 from kzar_ld.iris import normalize_name, slugify
+from kzar_ld.registry import REGISTRY_FILE, SHARED_SECTIONS, Registry, find_registry, load_registry, merge_registry
 
 __all__ = ["ANNOTATION_FILE", "Article", "Entity", "Span", "load_article"]
 
@@ -106,6 +107,8 @@ class Article:
     source: str = ""
     #: What loaded but deserves a look (the text's header, nested mentions...), in file order.
     warnings: tuple[InputWarning, ...] = ()
+    #: entity id -> (file, line) of its declaration: the annotation, or the shared entities file.
+    declarations: MappingProxyType[str, tuple[str, int | None]] = field(default_factory=lambda: MappingProxyType({}))
 
     def segment(self, entity_id: str) -> str:
         """The IRI segment (``person``, ``org``, ``group``...) of an entity."""
@@ -142,12 +145,18 @@ def _text_path(annotation_path: Path, ann: Annotation, where: Located) -> Path:
 
 
 def load_article(
-    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, max_errors: int = DEFAULT_MAX_ERRORS
+    path: str | os.PathLike[str],
+    *,
+    entities: str | os.PathLike[str] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_errors: int = DEFAULT_MAX_ERRORS,
 ) -> Article:
     """Load an article directory (or its annotation file) and check it completely.
 
-    Inputs over ``max_bytes`` are refused before they are read. All the problems of the
-    annotation are reported at once, up to ``max_errors`` (an
+    Shared entities come from ``entities`` (a file in the format of :mod:`kzar_ld.registry`),
+    or else from ``entities.yaml`` in the parent directory of the article directory, if there
+    is one. Inputs over ``max_bytes`` are refused before they are read. All the problems of
+    the annotation are reported at once, up to ``max_errors`` (an
     :class:`~kzar_ld.errors.AnnotationErrors` when there are several).
 
     >>> load_article("examples/kazinform-2023-08-24").headline
@@ -160,14 +169,46 @@ def load_article(
             raise AnnotationError(f"no {ANNOTATION_FILE} in the article directory", source=str(p.parent))
     elif not p.exists():
         raise AnnotationError("no such article directory or annotation file", source=str(p))
+    registry_path = Path(entities) if entities is not None else find_registry(p.parent)
+    registry = load_registry(registry_path, max_bytes=max_bytes, max_errors=max_errors) if registry_path else None
     ann, where = read_annotation(p, max_bytes=max_bytes, max_errors=max_errors)
     text = read_article_text(_text_path(p, ann, where), max_bytes=max_bytes)
-    return resolve(ann, where, text, max_errors=max_errors)
+    return resolve(ann, where, text, registry=registry, max_errors=max_errors)
 
 
-def resolve(ann: Annotation, where: Located, text: ArticleText, *, max_errors: int = DEFAULT_MAX_ERRORS) -> Article:
+def resolve(
+    ann: Annotation,
+    where: Located,
+    text: ArticleText,
+    *,
+    registry: Registry | None = None,
+    max_errors: int = DEFAULT_MAX_ERRORS,
+) -> Article:
     """Check references and mentions of a parsed annotation against its text; report all problems at once."""
     problems = Problems(limit=max_errors)
+    declarations: dict[str, tuple[str, int | None]] = {}
+    for section in _SEGMENT:
+        for i, item in enumerate(getattr(ann, section)):
+            declarations.setdefault(item.id, (where.source, where.line((section, i))))
+    if registry is not None:
+        ann = merge_registry(ann, where, registry, problems)
+        for section in SHARED_SECTIONS:
+            for item in getattr(ann, section):
+                if item.id in registry:
+                    declarations.setdefault(item.id, (registry.source, registry.line(item.id)))
+    for section in SHARED_SECTIONS:
+        for i, item in enumerate(getattr(ann, section)):
+            if isinstance(item, Person) and item.unnamed:
+                _check_unnamed(item, i, where, problems)
+            elif item.name is None:
+                unnamed = ", or `unnamed: true` for a person known only by a role" if section == "people" else ""
+                problems.add(
+                    where.error(
+                        f"{section}[{i}] (id {item.id!r}): missing field 'name' "
+                        f"(or declare {item.id!r} in the shared {REGISTRY_FILE}{unnamed})",
+                        (section, i),
+                    )
+                )
     kinds, slugs, segments = _index(ann, where, problems)
     checker = _RefChecker(kinds, where, problems)
     _check_refs(ann, checker)
@@ -189,7 +230,10 @@ def resolve(ann: Annotation, where: Located, text: ArticleText, *, max_errors: i
             )
         )
     if headline is None:
-        problems.add(where.error("no headline: the text gives none; add `headline:` under `article:`", ("article",)))
+        why = "the text gives none"
+        if any(w.kind is WarningKind.PARAGRAPH_AFTER_DATE for w in text.warnings):
+            why = "the words after the text's header date read as a paragraph, so they are kept as the body"
+        problems.add(where.error(f"no headline: {why}; add `headline:` under `article:`", ("article",)))
     _check_anniversaries(ann, where, problems)
     spans, warnings = _resolve_mentions(ann, where, text.body, problems)
     problems.raise_if_any()
@@ -206,7 +250,28 @@ def resolve(ann: Annotation, where: Located, text: ArticleText, *, max_errors: i
         segments=MappingProxyType(segments),
         source=where.source,
         warnings=(*text.warnings, *warnings, *_split_warnings(where, text.body)),
+        declarations=MappingProxyType(declarations),
     )
+
+
+def _check_unnamed(person: Person, i: int, where: Located, problems: Problems) -> None:
+    """An unnamed person ("the Honorary Consul of Georgia") has no name and at least one role."""
+    if person.name is not None:
+        problems.add(
+            where.error(
+                f"people[{i}] (id {person.id!r}) is `unnamed: true` but has the name {person.name!r}; "
+                "remove one of the two",
+                ("people", i, "name"),
+            )
+        )
+    if not person.roles:
+        problems.add(
+            where.error(
+                f"people[{i}] (id {person.id!r}) is unnamed, so the article knows the person only by a role: "
+                "give it under `roles:`",
+                ("people", i, "unnamed"),
+            )
+        )
 
 
 def _valid_article_id(value: str) -> bool:

@@ -238,11 +238,14 @@ class Role(Drafted):
     mentions: tuple[MentionSpec, ...] = ()
 
 
+_SHARED_NAME = Field(default=None, description="required, unless the id is declared in the shared entities file")
+
+
 class Person(Drafted):
     """A person, typed schema:Person and foaf:Person."""
 
     id: Id
-    name: Text
+    name: Text | None = _SHARED_NAME
     given_name: Text | None = None
     family_name: Text | None = None
     honorific_prefix: Text | None = None
@@ -253,6 +256,10 @@ class Person(Drafted):
     url: WebAddress | None = Field(default=None, description="the person's page, e.g. an author page")
     same_as: WebAddresses = Field(default=(), description="the same person elsewhere (a profile, a Wikidata item)")
     roles: tuple[Role, ...] = ()
+    unnamed: bool = Field(
+        default=False,
+        description='a person the article names only by a role ("the Honorary Consul of Georgia"): no name, a role',
+    )
     mentions: tuple[MentionSpec, ...] = ()
 
 
@@ -272,7 +279,7 @@ class Organization(Drafted):
 
     id: Id
     kind: OrganizationKind = OrganizationKind.ORGANIZATION
-    name: Text
+    name: Text | None = _SHARED_NAME
     alternate_names: tuple[Text, ...] = ()
     description: Text | None = None
     parent: Ref | None = None
@@ -305,7 +312,7 @@ class Place(Drafted):
 
     id: Id
     kind: PlaceKind = PlaceKind.PLACE
-    name: Text
+    name: Text | None = _SHARED_NAME
     alternate_names: tuple[Text, ...] = ()
     description: Text | None = None
     iso3166: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, e.g. KZ")
@@ -342,7 +349,7 @@ class Occupation(Drafted):
     """An occupation (schema:Occupation), e.g. economist."""
 
     id: Id
-    name: Text
+    name: Text | None = _SHARED_NAME
 
 
 class EventKind(enum.StrEnum):
@@ -602,17 +609,31 @@ def _to_python(
     source: str,
     splits: list[FlowSplit] | None = None,
     text: str | None = None,
+    errors: list[AnnotationError] | None = None,
 ) -> Any:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            problem = None
             if not isinstance(key_node, yaml.ScalarNode):
-                raise AnnotationError("a key must be a plain word", source=source, line=key_node.start_mark.line + 1)
+                problem = AnnotationError(
+                    "a key must be a plain word", source=source, line=key_node.start_mark.line + 1
+                )
+            elif key_node.value in out:
+                first = lines.get((*path, key_node.value))
+                problem = AnnotationError(
+                    f"key {key_node.value!r} given twice (first on line {first})",
+                    source=source,
+                    line=key_node.start_mark.line + 1,
+                )
+            if problem is not None:
+                if errors is None:
+                    raise problem
+                errors.append(problem)  # reported with the rest; the first value is kept
+                continue
             key = key_node.value
-            if key in out:
-                raise AnnotationError(f"key {key!r} given twice", source=source, line=key_node.start_mark.line + 1)
-            out[key] = _to_python(value_node, (*path, key), lines, source, splits, text)
+            out[key] = _to_python(value_node, (*path, key), lines, source, splits, text, errors)
         return out
     if isinstance(node, yaml.SequenceNode):
         if node.flow_style and path and path[-1] == "mentions" and splits is not None and text is not None:
@@ -620,7 +641,7 @@ def _to_python(
                 if _plain(a) and _plain(b):
                     joined = unicodedata.normalize("NFC", text[a.start_mark.index : b.end_mark.index])
                     splits.append(FlowSplit((*path, i), joined, a.start_mark.line + 1))
-        return [_to_python(v, (*path, i), lines, source, splits, text) for i, v in enumerate(node.value)]
+        return [_to_python(v, (*path, i), lines, source, splits, text, errors) for i, v in enumerate(node.value)]
     assert isinstance(node, yaml.ScalarNode)
     # Keep every scalar as the text that was written: YAML 1.1 would turn `no` into False,
     # `2023-08-24` into a date and `1_000` into a number. Only a plain `null`/`~`/empty is None.
@@ -628,6 +649,9 @@ def _to_python(
         return None
     # NFC throughout: the body is NFC, and the same name typed in NFC or NFD is one id.
     return unicodedata.normalize("NFC", node.value)
+
+
+M = typing.TypeVar("M", bound=BaseModel)
 
 
 def parse_annotation(
@@ -641,19 +665,26 @@ def parse_annotation(
     >>> ann, where = parse_annotation("article:\\n  publisher: agency\\n")
     >>> ann.article.publisher, where.line(("article", "publisher"))
     ('agency', 2)
-    >>> parse_annotation("article:\\n  publisher: agency\\n  publsher: x\\npeople:\\n  - id: p\\n")
+    >>> parse_annotation("article:\\n  publisher: agency\\n  publsher: x\\npeople:\\n  - name: P\\n")
     Traceback (most recent call last):
     ...
     kzar_ld.errors.AnnotationErrors: <annotation>:3: article: unknown key 'publsher' (did you mean 'publisher'?)
-    <annotation>:5: people[0] (id 'p'): missing field 'name'
+    <annotation>:5: people[0]: missing field 'id'
     """
+    return parse_model(text, Annotation, source=source, max_errors=max_errors, what="an `article:` section")
+
+
+def parse_model(
+    text: str, model: type[M], *, source: str, max_errors: int = DEFAULT_MAX_ERRORS, what: str
+) -> tuple[M, Located]:
+    """Parse YAML text into ``model`` with line numbers; ``what`` says what an empty file lacks."""
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
             if isinstance(event, yaml.AliasEvent):
                 raise AnnotationError(
                     "YAML aliases (*name) are not allowed in annotations; write the value out",
                     source=source,
-                    line=event.start_mark.line + 1,
+                    line=event.start_mark.line + 1 if event.start_mark else None,
                 )
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -668,21 +699,27 @@ def parse_annotation(
     except yaml.YAMLError as exc:
         raise AnnotationError(f"YAML error: {exc}", source=source) from exc
     if node is None:
-        raise AnnotationError("empty annotation: it needs at least an `article:` section", source=source)
+        raise AnnotationError(f"empty file: it needs at least {what}", source=source)
     lines: dict[Path_, int] = {}
     splits: list[FlowSplit] = []
-    data = _to_python(node, (), lines, source, splits, text)
+    structural: list[AnnotationError] = []
+    data = _to_python(node, (), lines, source, splits, text, structural)
     where = Located(source, lines, tuple(splits))
     if not isinstance(data, dict):
-        raise where.error("an annotation is a mapping with an `article:` section", ())
+        raise where.error(f"the file must be a mapping with {what}", ())
+    problems = Problems(limit=max_errors)
+    for shape_error in structural:
+        problems.add(shape_error)
     try:
-        return Annotation.model_validate(data), where
+        parsed = model.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
-    problems = Problems(limit=max_errors)
+    else:
+        problems.raise_if_any()
+        return parsed, where
     seen: set[Path_] = set()
     for error in errors:
-        found = _problem(error, data, where)
+        found = _problem(error, data, where, model)
         if found is not None and found[0] not in seen:
             seen.add(found[0])
             problems.add(found[1])
@@ -692,7 +729,7 @@ def parse_annotation(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _problem(error: Any, data: Any, where: Located) -> tuple[Path_, AnnotationError] | None:
+def _problem(error: Any, data: Any, where: Located, root: type[BaseModel]) -> tuple[Path_, AnnotationError] | None:
     """One pydantic error as (its key, an error with file and line), or None for a union's other branch."""
     loc = tuple(error["loc"])
     path = _data_path(loc, data)
@@ -705,7 +742,7 @@ def _problem(error: Any, data: Any, where: Located) -> tuple[Path_, AnnotationEr
     if kind == "extra_forbidden":
         key = str(loc[-1])
         parent = path[:-1] if path and path[-1] == key else path
-        allowed = _fields_at(loc[:-1])
+        allowed = _fields_at(loc[:-1], root)
         close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         return path, where.error(f"{_name(parent, data)}: unknown key {key!r}{hint}", path)
@@ -716,6 +753,11 @@ def _problem(error: Any, data: Any, where: Located) -> tuple[Path_, AnnotationEr
     shown = ""
     if value is not None and not isinstance(value, dict | list) and repr(value) not in message:
         shown = f" (got {value!r})"  # a value the message already quotes is not repeated
+    if kind in ("enum", "literal_error") and isinstance(value, str):
+        choices = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        close = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+        if close:
+            shown += f"; did you mean {close[0]!r}?"
     return path, where.error(f"{_name(path, data, with_id=False)}: {message}{shown}", path)
 
 
@@ -777,9 +819,9 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
-def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+def _fields_at(loc: tuple[Any, ...], root: type[BaseModel]) -> list[str]:
     """The field names of the model that pydantic's ``loc`` points into (for "did you mean")."""
-    candidates: list[type[BaseModel]] = [Annotation]
+    candidates: list[type[BaseModel]] = [root]
     for part in loc:
         if isinstance(part, int):
             continue

@@ -45,6 +45,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import os
@@ -70,6 +71,9 @@ _HEADER_MAX_CHARS = 5000
 # _LONG_HEADLINE words is kept but flagged.
 _PARAGRAPH_WORDS = 30
 _LONG_HEADLINE = 20
+# A line on the date line this short, ending with a full stop, is still the headline when the
+# next line opens with a dateline.
+_SHORT_SENTENCE = 15
 
 # --- datelines --------------------------------------------------------------------------------
 # "BUENOS AIRES. KAZINFORM ": an upper-case place, ". ", an upper-case agency tag, maybe a dash.
@@ -146,6 +150,9 @@ class _Kind(enum.Enum):
     AUTHOR = "author"
     NOISE = "noise"
     CANDIDATE = "candidate"  # a headline, or a line the header does not explain
+
+
+_BODY_STARTS = (_Kind.DATELINE, _Kind.SENTENCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +294,7 @@ def parse_article_text(text: str | bytes, *, source: str = "<text>") -> ArticleT
         header_date = _header_date(match.group(1), source)
         if match.group(2):
             window.append(_classify(match.group(2), match.start(2), 1, on_date_line=True))
-        if first_end >= 0:
+        if first_end >= 0 and not (window and window[0].kind is _Kind.DATELINE):
             window.extend(_lines(text, first_end + 1, 2))
         if not window or (len(window) == 1 and window[0].kind is _Kind.CANDIDATE and first_end < 0):
             raise ArticleError("the article has a header line but no body", source=source, line=1)
@@ -295,6 +302,25 @@ def parse_article_text(text: str | bytes, *, source: str = "<text>") -> ArticleT
         window.extend(_lines(text, 0, 1))
 
     warnings: list[InputWarning] = []
+    if (
+        match
+        and match.group(2)
+        and len(window) > 1
+        and window[0].kind is _Kind.SENTENCE
+        and len(window[0].text.split()) <= _SHORT_SENTENCE
+        and window[1].kind is _Kind.DATELINE
+    ):
+        # A short line with a full stop on the date line, the dateline right after it: the
+        # layout says headline, the full stop says sentence. Take it as the headline, and say so.
+        window[0] = dataclasses.replace(window[0], kind=_Kind.CANDIDATE)
+        warnings.append(
+            InputWarning(
+                WarningKind.HEADLINE_FULL_STOP,
+                f"the headline {window[0].text!r} ends with a full stop: check that it is not the first sentence",
+                source=source,
+                line=1,
+            )
+        )
     found = _split_header(window, header_date is not None)
     headline: str | None = None
     date = header_date
@@ -401,6 +427,8 @@ def _lines(text: str, offset: int, number: int) -> list[_Line]:
         stripped = raw.strip()
         if stripped:
             out.append(_classify(stripped, offset + len(raw) - len(raw.lstrip()), number))
+            if out[-1].kind in _BODY_STARTS:
+                break  # the body starts here: nothing below is header
         offset, number = end + 1, number + 1
     return out
 

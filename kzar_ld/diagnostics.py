@@ -28,6 +28,8 @@ class WarningKind(enum.StrEnum):
     PARAGRAPH_AFTER_DATE = "paragraph-after-date"
     #: A line was taken as the headline although it is as long as a paragraph.
     LONG_HEADLINE = "long-headline"
+    #: A line was taken as the headline (the dateline follows it) although it ends with a full stop.
+    HEADLINE_FULL_STOP = "headline-full-stop"
     #: A header line is neither the headline, a date, an author line nor navigation: it was dropped.
     DROPPED_HEADER_LINE = "dropped-header-line"
     #: A byline date disagrees with the header date (the header date is used).

@@ -131,11 +131,22 @@ class _ArticleMapper:
         self.date = Literal(article.date_published.isoformat(), datatype=XSD.date)
         self.out: list[Triple] = []
         self._drafter_written = False
+        # People known only by a role cannot be matched across articles: their IRIs (and their
+        # roles') lie under the article's.
+        self.unnamed = frozenset(p.id for p in article.annotation.people if p.unnamed)
 
     # -- helpers -------------------------------------------------------------------------------
 
     def ref(self, entity_id: str) -> URIRef:
+        if entity_id in self.unnamed:
+            return URIRef(self.m.in_article(self.a.id, "person", self.a.slugs[entity_id]))
         return URIRef(self.m.entity(self.a.segment(entity_id), self.a.slugs[entity_id]))
+
+    def role_ref(self, person_id: str, role_id: str) -> URIRef:
+        person, role = self.a.slugs[person_id], self.a.slugs[f"{person_id}\x00{role_id}"]
+        if person_id in self.unnamed:
+            return URIRef(self.m.in_article(self.a.id, "role", f"{person}--{role}"))
+        return URIRef(self.m.role(person, role))
 
     def add(self, s: Node, p: Node, o: Node | None) -> None:
         if o is not None:
@@ -198,7 +209,7 @@ class _ArticleMapper:
         for other in same_as:
             self.add(s, SCHEMA.sameAs, URIRef(other))
 
-    def names(self, s: URIRef, name: str, alternates: Iterable[str] = ()) -> None:
+    def names(self, s: URIRef, name: str | None, alternates: Iterable[str] = ()) -> None:
         self.text(s, SCHEMA.name, name)
         for alt in alternates:
             self.text(s, SCHEMA.alternateName, alt)
@@ -263,6 +274,8 @@ class _ArticleMapper:
             s = self.ref(p.id)
             self.add(s, RDF.type, SCHEMA.Person)
             self.add(s, RDF.type, FOAF.Person)
+            if p.unnamed:
+                self.add(s, RDF.type, KZAR.UnnamedPerson)
             self.names(s, p.name)
             self.text(s, FOAF.name, p.name)
             self.text(s, SCHEMA.givenName, p.given_name)
@@ -279,7 +292,7 @@ class _ArticleMapper:
             self.drafted(s, p)
             self.web(s, p.url, p.same_as)
             for role in p.roles:
-                r = URIRef(self.m.role(self.a.slugs[p.id], self.a.slugs[f"{p.id}\x00{role.id}"]))
+                r = self.role_ref(p.id, role.id)
                 org = self.ref(role.organization)
                 link = _ROLE_LINK[role.link]
                 self.add(r, RDF.type, SCHEMA.OrganizationRole)
@@ -449,7 +462,7 @@ class _ArticleMapper:
     def body_of(self, span: Span) -> URIRef:
         if span.role is None:
             return self.ref(span.entity)
-        return URIRef(self.m.role(self.a.slugs[span.entity], self.a.slugs[f"{span.entity}\x00{span.role}"]))
+        return self.role_ref(span.entity, span.role)
 
 
 def quote_context(body: str, start: int, end: int, *, width: int = QUOTE_CONTEXT) -> tuple[str, str]:

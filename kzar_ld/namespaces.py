@@ -171,6 +171,7 @@ class KZAR(DefinedNamespace):
     Planned: URIRef
     PoliticalConsultations: URIRef
     ReportStatus: URIRef
+    UnnamedPerson: URIRef
     WorkingVisit: URIRef
     cameoType: URIRef
     confidence: URIRef

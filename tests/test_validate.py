@@ -121,7 +121,7 @@ def _person_and_organisation(graph: Graph) -> None:
 
 #: (variant, node the result is about, shape, component, words the message must contain)
 VARIANTS = {
-    "person without a name": (_remove_names, UMAROV, "PersonName", SH.MinCountConstraintComponent, "has no name"),
+    "person without a name": (_remove_names, UMAROV, "PersonNamed", SH.OrConstraintComponent, "has no name"),
     "shifted offset": (
         lambda g: _set_start_end(g, URIRef(f"{UMAROV_MENTION}#position"), 1),
         ARTICLE,

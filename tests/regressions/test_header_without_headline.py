@@ -8,9 +8,14 @@ date and the dateline. The texts are fictional.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import pytest
+
+from kzar_ld import load_article
 from kzar_ld.article import parse_article_text
 from kzar_ld.diagnostics import WarningKind
+from kzar_ld.errors import AnnotationError
 
 SAME_LINE = (
     " date 2017-09-14 KARAGANDA. KAZINFORM A Honorary Consulate of Westland opened in Karaganda.\n\n"
@@ -46,3 +51,22 @@ def test_a_paragraph_where_the_headline_would_be_is_a_warning_never_silently_a_h
     assert [w.kind for w in text.warnings] == [WarningKind.PARAGRAPH_AFTER_DATE]
     assert text.warnings[0].line == 1
     assert "headline:" in text.warnings[0].message
+
+
+def test_the_missing_headline_error_says_why(tmp_path: Path) -> None:
+    folder = tmp_path / "article"
+    folder.mkdir()
+    (folder / "article.txt").write_text(
+        " date 2017-09-14 A Honorary Consulate of Westland opened in Karaganda on Thursday.\n\nMore. (Fictional.)",
+        encoding="utf-8",
+    )
+    (folder / "annotation.yaml").write_text(
+        "article:\n  publisher: kazinform\norganizations:\n  - id: kazinform\n    name: Kazinform\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AnnotationError) as info:
+        load_article(folder)
+    assert str(info.value) == (
+        f"{folder / 'annotation.yaml'}:2: no headline: the words after the text's header date read as a "
+        "paragraph, so they are kept as the body; add `headline:` under `article:`"
+    )

@@ -36,19 +36,18 @@ places:
 
 def test_three_mistakes_are_three_errors_each_with_its_line(tmp_path: Path) -> None:
     folder = write_article(tmp_path, THREE_MISTAKES)
-    # The model errors come first (nothing can be resolved before the file is well-formed).
+    # The shape of the file is checked first (nothing can be resolved before it is well-formed).
     with pytest.raises(AnnotationErrors) as info:
         load_article(folder)
     path = folder / "annotation.yaml"
     assert [str(e) for e in info.value.errors] == [
-        f"{path}:11: people[0] (id 'officials'): missing field 'name'",
         f"{path}:16: people[1].roles[0] (id 'head'): missing field 'organization'",
         f"{path}:18: people[1].roles[0] (id 'head'): unknown key 'organisation' (did you mean 'organization'?)",
     ]
     assert str(info.value).splitlines() == [str(e) for e in info.value.errors]
     assert info.value.exit_code == 2
-    # Fixed, the file's reference and quote mistakes are reported together in turn.
-    fixed = THREE_MISTAKES.replace("  - id: officials\n", "  - id: officials\n    name: Officials\n").replace(
+    # With the key fixed, the missing name, the unknown id and the bad quote come together.
+    fixed = THREE_MISTAKES.replace(
         "        organisation: kazinform\n", "        organization: kazinform\n    nationality: austira\n"
     )
     folder = write_article(tmp_path, fixed, name="b")
@@ -56,13 +55,15 @@ def test_three_mistakes_are_three_errors_each_with_its_line(tmp_path: Path) -> N
         load_article(folder)
     path = folder / "annotation.yaml"
     assert [str(e) for e in info.value.errors] == [
-        f"{path}:20: unknown id 'austira': no entity has this id (did you mean 'austria'?)",
-        f"{path}:24: quote 'Austrai' not found in the article body (quotes are case-sensitive)",
+        f"{path}:11: people[0] (id 'officials'): missing field 'name' (or declare 'officials' in the shared entities.yaml, "
+        "or `unnamed: true` for a person known only by a role)",
+        f"{path}:19: unknown id 'austira': no entity has this id (did you mean 'austria'?)",
+        f"{path}:23: quote 'Austrai' not found in the article body (quotes are case-sensitive)",
     ]
 
 
 def test_the_number_of_errors_is_capped(tmp_path: Path) -> None:
-    people = "".join(f"  - id: p{n}\n" for n in range(30))
+    people = "".join(f"  - name: P{n}\n" for n in range(30))
     folder = write_article(tmp_path, HEAD + "people:\n" + people)
     with pytest.raises(AnnotationErrors) as info:
         load_article(folder, max_errors=5)
@@ -81,3 +82,24 @@ def test_a_single_error_is_a_plain_annotation_error(tmp_path: Path) -> None:
     assert (
         str(info.value) == f"{folder / 'annotation.yaml'}:10: annotation: unknown key 'plcaes' (did you mean 'places'?)"
     )
+
+
+def test_a_misspelt_kind_gets_the_nearest_kind(tmp_path: Path) -> None:
+    folder = write_article(tmp_path, HEAD + "places:\n  - id: austria\n    kind: contry\n    name: Austria\n")
+    with pytest.raises(AnnotationError) as info:
+        load_article(folder)
+    assert str(info.value).endswith("(got 'contry'); did you mean 'country'?")
+
+
+def test_keys_given_twice_are_reported_with_the_rest(tmp_path: Path) -> None:
+    folder = write_article(
+        tmp_path, HEAD + "places:\n  - id: austria\n    name: Austria\n    name: Österreich\n    kind: contry\n"
+    )
+    with pytest.raises(AnnotationErrors) as info:
+        load_article(folder)
+    path = folder / "annotation.yaml"
+    assert [str(e) for e in info.value.errors] == [
+        f"{path}:13: key 'name' given twice (first on line 12)",
+        f"{path}:14: places[0].kind: Input should be 'place', 'country', 'city', 'continent', "
+        "'administrative-area' or 'consular-district' (got 'contry'); did you mean 'country'?",
+    ]
