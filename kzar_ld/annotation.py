@@ -172,7 +172,7 @@ class Mention(Drafted):
 MentionSpec = Mention | Annotated[str, StringConstraints(min_length=1)]
 
 
-def mention_quote(spec: MentionSpec) -> tuple[str, int]:
+def mention_quote(spec: MentionSpec) -> tuple[str, int | Literal["all"]]:
     """The quoted words and the occurrence of a mention.
 
     >>> mention_quote("Astana"), mention_quote(Mention(quote="Astana", occurrence=2))

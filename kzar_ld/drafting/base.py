@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from abc import abstractmethod
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kzar_ld.annotation import (
     EventKind,
@@ -81,7 +82,48 @@ class _Item:
 
 
 class RuleBase:
-    """The state of one draft: the text, the items found so far and the spans they claim."""
+    """The state of one draft: the text, the items found so far and the spans they claim.
+
+    A rule family may use what another one defines. Those members are declared below for type
+    checking only (each names the family that defines it); the drafter that combines every family
+    has them all.
+    """
+
+    #: Where the dateline's place lies in the body (the document rules set it first).
+    dateline_span: tuple[int, int] | None
+
+    if TYPE_CHECKING:
+
+        @abstractmethod
+        def country_place(
+            self, code: str, span: tuple[int, int] | None, *, confidence: float = 0.95, evidence: str = "ISO 3166 name"
+        ) -> str:
+            """The id of the country ``code`` as a place, with ``span`` as a mention (the place rules)."""
+
+        @abstractmethod
+        def known_organizations(self) -> None:
+            """Find the organisations of the lexicon (the organisation rules)."""
+
+        @abstractmethod
+        def ministry(
+            self,
+            stem: str,
+            name: str,
+            code: str | None,
+            span: tuple[int, int] | None,
+            *,
+            confidence: float,
+            evidence: str,
+        ) -> str:
+            """The id of a country's ministry, added if new (the organisation rules)."""
+
+        @abstractmethod
+        def portfolio_pattern(self) -> str:
+            """A regular expression of one or more portfolios (the organisation rules)."""
+
+        @abstractmethod
+        def ministry_for(self, portfolio: str) -> tuple[str, str]:
+            """The id stem and the name of the ministry of a portfolio (the organisation rules)."""
 
     def __init__(self, text: ArticleText, g: Gazetteer) -> None:
         self.text = text

@@ -92,14 +92,14 @@ class CorefRules(RuleBase):
         # A sentence that opens with "He"/"She": the first person of the nearest sentence before with one.
         pron = "|".join(re.escape(p) for p in self.lex["pronouns"] if p in ("He", "She"))
         for i, (s0, _, sent) in enumerate(self.sentences):
-            m = re.match(rf"(?:{pron})\b", sent)
-            if m is None:
+            pm = re.match(rf"(?:{pron})\b", sent)
+            if pm is None:
                 # "During the visit, he held meetings": a pronoun opening a clause after a phrase.
                 m2 = re.match(rf"[^,.;]{{3,60}}, ({pron.lower()})\b", sent)
                 if m2 is None:
                     continue
-                s0, m = s0 + m2.start(1), re.match(r"\w+", sent[m2.start(1) :])
-                assert m is not None
+                s0, pm = s0 + m2.start(1), re.match(r"\w+", sent[m2.start(1) :])
+                assert pm is not None
             for j in range(i - 1, -1, -1):
                 ps, pe, _ = self.sentences[j]
                 firsts = sorted(
@@ -108,6 +108,6 @@ class CorefRules(RuleBase):
                     if any(ps <= sp[0] < pe for sp in p.spans)
                 )
                 if firsts:
-                    self.items[firsts[0][1]].spans.append((s0, s0 + m.end()))
-                    self.span_evidence[(s0, s0 + m.end())] = "pronoun: the first person of the sentence before"
+                    self.items[firsts[0][1]].spans.append((s0, s0 + pm.end()))
+                    self.span_evidence[(s0, s0 + pm.end())] = "pronoun: the first person of the sentence before"
                     break

@@ -52,7 +52,7 @@ class DocumentRules(RuleBase):
                         continue
         # The publisher: the agency tag of the dateline, else a medium named in the text.
         self.publisher = None
-        self.dateline_span: tuple[int, int] | None = None
+        self.dateline_span = None
         lead = self._lead_paragraph_start()
         m = _DATELINE.match(body, lead)
         if self.text.agency and self.text.agency_span:
@@ -168,7 +168,7 @@ class DocumentRules(RuleBase):
             i for i in self.items.values() if i.section == "events" and i.data.get("_status", "reported") == "reported"
         ]
         visits = [e for e in events if e.data.get("_kind") == "visit"]
-        primary = (visits or events or [None])[0]
+        primary = visits[0] if visits else events[0] if events else None
         if primary is not None:
             self.article["about"] = (primary.id,)
             self.article["primary_topic"] = primary.id

@@ -178,7 +178,7 @@ class _Drafter(DocumentRules, PlaceRules, OrganizationRules, PersonRules, CorefR
         people, orgs, places, events = [], [], [], []
         for item in sorted(self.items.values(), key=lambda i: i.order):
             d = item.data
-            meta = {}
+            meta: dict[str, Any] = {}
             if item.section == "people":
                 roles = []
                 used: set[str] = set()
@@ -248,7 +248,7 @@ class _Drafter(DocumentRules, PlaceRules, OrganizationRules, PersonRules, CorefR
                     )
                 )
             elif item.section == "places":
-                contained = ()
+                contained: tuple[str, ...] = ()
                 cc = d.get("_country")
                 if cc and self.g.countries[cc].id in ids:
                     contained = (self.g.countries[cc].id,)

@@ -107,8 +107,9 @@ class OrganizationRules(RuleBase):
             best = None
             for o in orgs:
                 first = min((sp[0] for sp in o.spans), default=None)
-                fits = first is not None and first < s and re.search(rf"\b{re.escape(head)}\b", o.data["name"])
-                if fits and (best is None or first > best[0]):
+                if first is None or first >= s or not re.search(rf"\b{re.escape(head)}\b", o.data["name"]):
+                    continue
+                if best is None or first > best[0]:
                     best = (first, o)
             if best:
                 best[1].spans.append((s, e))

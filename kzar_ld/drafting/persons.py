@@ -166,7 +166,7 @@ class PersonRules(RuleBase):
         self.role_spans.append((r0, r1))
         titles = sorted(self.lex["titles"], key=lambda t: -len(t["words"]))
         status = RoleStatus.FORMER if phrase.startswith("former ") else RoleStatus.CURRENT
-        spec = None
+        spec: dict[str, Any] | None = None  # a title of the lexicon, or a portfolio title
         t_start = 0
         pm = re.search(
             rf"(?:(?:First|Deputy|Vice|Acting) )*{_PORTFOLIO_TITLE} (?:of|for) (?P<pf>{self.portfolio_pattern()})",
@@ -265,8 +265,9 @@ class PersonRules(RuleBase):
                 confidence=0.75,
                 evidence="a consul general heads a consulate general",
             )
-        if org_id is None and title in ("Akim", "Mayor") and (in_place or of_place):
-            place = self.items[in_place or of_place]
+        local_place = in_place or of_place
+        if org_id is None and title in ("Akim", "Mayor") and local_place:
+            place = self.items[local_place]
             if title == "Akim":
                 org_id = slugify(f"akimat {place.data['name']}")
                 oname = f"Akimat of {place.data['name']}"

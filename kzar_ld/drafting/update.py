@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
 
@@ -184,7 +184,7 @@ def _norm(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-def _first_mention(item: Any) -> tuple[str, int] | None:
+def _first_mention(item: Any) -> tuple[str, int | Literal["all"]] | None:
     mentions = getattr(item, "mentions", ())
     return mention_quote(mentions[0]) if mentions else None
 
