@@ -356,3 +356,24 @@ def test_an_unexpected_error_is_one_line_with_exit_70(monkeypatch: pytest.Monkey
         result.stderr.strip()
         == "kzar-ld: error: internal error (RuntimeError: something nobody planned for); please report it"
     )
+
+
+def test_entities_option_names_the_shared_entity_file(tmp_path: Path) -> None:
+    import shutil
+
+    shared = ROOT / "tests" / "data" / "shared"
+    for name in ("fictional-consulate-opening", "fictional-credentials"):
+        shutil.copytree(shared / name, tmp_path / "articles" / name)
+    registry = tmp_path / "registry.yaml"
+    shutil.copy(shared / "entities.yaml", registry)
+    articles = tmp_path / "articles"
+    # without the registry the articles refer to ids nobody declares
+    missing = runner.invoke(app, ["build", str(articles), "-f", "nquads", "-o", str(tmp_path / "a.nq")])
+    assert missing.exit_code == 2
+    out = tmp_path / "b.nq"
+    result = runner.invoke(app, ["build", str(articles), "--entities", str(registry), "-f", "nquads", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    expected = [
+        load_article(articles / n, entities=registry) for n in ("fictional-consulate-opening", "fictional-credentials")
+    ]
+    assert out.read_bytes() == serialize(build_graph(expected), format=Format.NQUADS)

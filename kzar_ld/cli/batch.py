@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BaseOption",
     "DraftOption",
+    "EntitiesOption",
     "FailFastOption",
     "JobsOption",
     "MaxBytesOption",
@@ -60,6 +61,16 @@ ShardOption = Annotated[
 FailFastOption = Annotated[bool, typer.Option("--fail-fast", help="Stop at the first article that fails.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no warnings, no summary: errors only.")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="A line per article.")]
+EntitiesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--entities",
+        metavar="FILE",
+        help="The shared entities (countries, ministries…) the articles refer to; default: entities.yaml "
+        "beside the article directories, if there is one.",
+        show_default=False,
+    ),
+]
 DraftOption = Annotated[
     bool,
     typer.Option(

@@ -11,6 +11,7 @@ from kzar_ld.cli import Command, app, cli_errors
 from kzar_ld.cli.batch import (
     BaseOption,
     DraftOption,
+    EntitiesOption,
     FailFastOption,
     JobsOption,
     MaxBytesOption,
@@ -70,6 +71,7 @@ def build(
         bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
     ] = False,
     draft: DraftOption = False,
+    entities: EntitiesOption = None,
     jobs: JobsOption = None,
     shard: ShardOption = None,
     fail_fast: FailFastOption = False,
@@ -91,7 +93,7 @@ def build(
         found = expand(sources, shard=shard, drafts=draft)
         if no_validate:
             typer.echo("kzar-ld: warning: --no-validate: the output was NOT checked against the shapes", err=True)
-        settings = PipelineSettings(base=base, validate=not no_validate, max_bytes=max_bytes)
+        settings = PipelineSettings(base=base, validate=not no_validate, max_bytes=max_bytes, entities=entities)
         to_stdout = output is None or output == "-"
         destination = _stdout() if to_stdout else atomic_output(str(output), protect=protected_files(found))
         try:

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kzar_ld.cli import Command, app, cli_errors
-from kzar_ld.cli.batch import BaseOption, DraftOption, JobsOption, QuietOption, ShardOption, VerboseOption
+from kzar_ld.cli.batch import (
+    BaseOption,
+    DraftOption,
+    EntitiesOption,
+    JobsOption,
+    QuietOption,
+    ShardOption,
+    VerboseOption,
+)
 from kzar_ld.defaults import DEFAULT_BASE
 from kzar_ld.formats import QueryMethod
 
@@ -96,6 +104,7 @@ def publish(
         typer.Option(help="How --verify sends its query: post-form (every store), post-direct or get."),
     ] = QueryMethod.POST_FORM,
     draft: DraftOption = False,
+    entities: EntitiesOption = None,
     jobs: JobsOption = None,
     shard: ShardOption = None,
     quiet: QuietOption = False,
@@ -147,7 +156,7 @@ def publish(
         ) as sink:
             tally = run_batch(
                 found,
-                settings=PipelineSettings(base=base),
+                settings=PipelineSettings(base=base, entities=entities),
                 jobs=jobs,
                 fail_fast=False,
                 quiet=quiet,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kzar_ld.cli import Command, app, cli_errors
-from kzar_ld.cli.batch import FailFastOption, JobsOption, QuietOption, ShardOption, VerboseOption
+from kzar_ld.cli.batch import EntitiesOption, FailFastOption, JobsOption, QuietOption, ShardOption, VerboseOption
 from kzar_ld.formats import Format, ReportFormat
 
 if TYPE_CHECKING:
@@ -58,6 +58,7 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    entities: EntitiesOption = None,
     jobs: JobsOption = None,
     shard: ShardOption = None,
     fail_fast: FailFastOption = False,
@@ -75,7 +76,7 @@ def validate(
         checked: list[Outcome] = []
         tally = run_batch(
             sources,
-            settings=PipelineSettings(validate=True),
+            settings=PipelineSettings(validate=True, entities=entities),
             jobs=jobs,
             fail_fast=fail_fast,
             quiet=quiet,

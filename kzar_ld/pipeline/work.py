@@ -42,12 +42,14 @@ class PipelineSettings:
     """How every source of a run is processed.
 
     ``base``: the base IRI of minted IRIs; ``validate``: run the SHACL shapes; ``max_bytes``:
-    refuse input files larger than this.
+    refuse input files larger than this; ``entities``: the shared-entity file articles refer to
+    (``None``: ``entities.yaml`` beside the article directories, if there is one).
     """
 
     base: str = DEFAULT_BASE
     validate: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
+    entities: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,7 +180,7 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             elif article is None:
                 from kzar_ld.annotated import load_article
 
-                article = load_article(source.path, max_bytes=settings.max_bytes)
+                article = load_article(source.path, entities=settings.entities, max_bytes=settings.max_bytes)
                 lap("load")
             article_id = article.id
             warnings = article.warnings
