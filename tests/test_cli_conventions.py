@@ -37,10 +37,17 @@ def test_query_data_from_stdin() -> None:
     assert from_stdin.stdout.count("\n") > 3
 
 
-def test_shell_completion_is_offered() -> None:
-    result = runner.invoke(app, ["--show-completion", "bash"])
-    assert result.exit_code == 0
-    assert "_KZAR_LD_COMPLETE" in result.stdout
+def test_shell_completion_completes_commands_and_options() -> None:
+    # What the shell's completion function asks, through the completion variable.
+    def complete(words: str, index: int) -> list[str]:
+        env = {"_KZAR_LD_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(index)}
+        result = runner.invoke(app, [], env=env, prog_name="kzar-ld")
+        assert result.exit_code == 0, result.output
+        return result.output.split()
+
+    assert complete("kzar-ld bu", 1) == ["build"]
+    assert complete("kzar-ld build --fo", 2) == ["--format"]
+    assert "nquads" in complete("kzar-ld build -f nq", 3)
     assert "--install-completion" in runner.invoke(app, ["--help"]).stdout
 
 
