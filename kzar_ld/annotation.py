@@ -45,7 +45,9 @@ from pydantic import (
     model_validator,
 )
 
+from kzar_ld.defaults import DEFAULT_MAX_BYTES
 from kzar_ld.errors import AnnotationError, AnnotationErrors
+from kzar_ld.files import read_capped
 
 __all__ = [
     "FORMAT_VERSION",
@@ -869,15 +871,12 @@ def load_annotation(
 
 
 def read_annotation(
-    path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 * 1024, max_errors: int = DEFAULT_MAX_ERRORS
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, max_errors: int = DEFAULT_MAX_ERRORS
 ) -> tuple[Annotation, Located]:
     """Like :func:`load_annotation`, also returning the line map for later messages."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise AnnotationError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", source=str(p))
-        data = p.read_bytes()
+        data = read_capped(p, max_bytes=max_bytes, source=str(p), error=AnnotationError)
     except FileNotFoundError as exc:
         raise AnnotationError("annotation file not found", source=str(p)) from exc
     except IsADirectoryError as exc:

@@ -57,6 +57,7 @@ from pathlib import Path
 from kzar_ld.defaults import DEFAULT_MAX_BYTES
 from kzar_ld.diagnostics import InputWarning, WarningKind
 from kzar_ld.errors import ArticleError
+from kzar_ld.files import read_capped
 
 __all__ = ["DEFAULT_MAX_BYTES", "ArticleText", "parse_article_text", "read_article_text"]
 
@@ -222,22 +223,13 @@ def read_article_text(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_
     """
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if not p.is_file():
+        if p.exists() and not p.is_file():
             raise ArticleError("not a regular file", source=str(p))
-        if size > max_bytes:
-            raise ArticleError(
-                f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; raise max_bytes to read it",
-                source=str(p),
-            )
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        data = read_capped(p, max_bytes=max_bytes, source=str(p), error=ArticleError)
     except FileNotFoundError as exc:
         raise ArticleError("article text not found", source=str(p)) from exc
     except OSError as exc:
         raise ArticleError(f"cannot read the article text: {exc.strerror}", source=str(p)) from exc
-    if len(data) > max_bytes:
-        raise ArticleError(f"file is over the {max_bytes:,}-byte limit", source=str(p))
     return parse_article_text(data, source=str(p))
 
 

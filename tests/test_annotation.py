@@ -228,7 +228,7 @@ def test_no_header_and_no_date_in_annotation(tmp_path: Path) -> None:
 
 def test_oversized_annotation_is_refused_before_reading(tmp_path: Path) -> None:
     folder, _ = edited_copy(tmp_path, "format:", "format:")
-    with pytest.raises(AnnotationError, match="over the 100-byte limit"):
+    with pytest.raises(AnnotationError, match="over the limit of 100 bytes"):
         load_article(folder, max_bytes=100)
 
 

@@ -107,7 +107,7 @@ def test_what_cannot_be_an_article_is_refused_with_file_and_line(
 def test_size_cap_is_checked_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"x" * 2048)
-    with pytest.raises(ArticleError, match="over the 1,024-byte limit"):
+    with pytest.raises(ArticleError, match="over the limit of 1,024 bytes"):
         read_article_text(path, max_bytes=1024)
 
 

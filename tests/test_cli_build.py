@@ -75,7 +75,7 @@ def test_several_articles_and_a_custom_base(tmp_path: Path) -> None:
     [
         (["--base", "kzar.example/id/"], "--base 'kzar.example/id/' is not an absolute http(s) IRI"),
         (["-o", "/nonexistent-dir/out.ttl"], "the directory '/nonexistent-dir' does not exist"),
-        (["--max-bytes", "100"], "over the 100-byte limit"),
+        (["--max-bytes", "100"], "over the limit of 100 bytes"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(args: list[str], message: str) -> None:

@@ -172,7 +172,7 @@ def test_over_the_readers_size_cap(tmp_path: Path) -> None:
     source.write_bytes(b"a" * (10 * 1024 * 1024 + 1))
     code, _, stderr = run(source, "-o", tmp_path)
     assert code == 2
-    assert "over the 10,485,760-byte limit" in stderr and len(stderr.splitlines()) == 1
+    assert "over the limit of 10,485,760 bytes" in stderr and len(stderr.splitlines()) == 1
 
 
 def test_a_bad_input_does_not_stop_the_others(tmp_path: Path) -> None:

@@ -150,21 +150,21 @@ def expand(
 
 def _read_stdin() -> bytes:
     from kzar_ld.errors import UnsafeInputError
+    from kzar_ld.files import read_limited
 
-    data = sys.stdin.buffer.read(DEFAULT_MAX_BYTES + 1)
-    if len(data) > DEFAULT_MAX_BYTES:
-        raise UnsafeInputError(f"is over the limit of {DEFAULT_MAX_BYTES:,} bytes", source="<stdin>")
-    return data
+    return read_limited(sys.stdin.buffer, max_bytes=DEFAULT_MAX_BYTES, source="<stdin>", error=UnsafeInputError)
 
 
 def protected_files(sources: Sequence[Source]) -> list[Path]:
     """Every input file of the sources: an output must never replace one of them."""
+    from kzar_ld.pipeline import SourceKind
+
     files: list[Path] = []
     for source in sources:
         if source.data is not None:
             continue
         path = Path(source.path)
-        if source.kind.value == "rdf" or source.kind.value == "draft":
+        if source.kind is not SourceKind.ARTICLE:
             files.append(path)
             continue
         folder = path if path.is_dir() else path.parent

@@ -62,6 +62,7 @@ from rdflib.term import Node
 
 from kzar_ld.defaults import DEFAULT_MAX_BYTES
 from kzar_ld.errors import InputError, RdfSyntaxError, UnsafeInputError
+from kzar_ld.files import read_capped
 from kzar_ld.formats import Format
 from kzar_ld.resources import schemaorg_context
 
@@ -166,7 +167,7 @@ def load_rdf(
     if stat.S_ISDIR(info.st_mode):
         raise InputError("is a directory, not an RDF file", source=source)
     fmt = format if format is not None else InputFormat.from_path(file)
-    data = _read_capped(file, info, source=source, max_bytes=max_bytes)
+    data = _read_capped(file, source=source, max_bytes=max_bytes)
     return _parse(data, fmt=fmt, source=source, graph_iri=_file_iri(source), max_depth=max_depth)
 
 
@@ -240,31 +241,11 @@ def _stat(file: Path, *, source: str) -> os.stat_result:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from exc
 
 
-def _read_capped(file: Path, info: os.stat_result, *, source: str, max_bytes: int) -> bytes:
-    if max_bytes < 0:
-        raise ValueError(f"max_bytes must not be negative, got {max_bytes}")
-    if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-        raise UnsafeInputError(
-            f"is {info.st_size:,} bytes, over the limit of {max_bytes:,}; raise max_bytes if you trust this file",
-            source=source,
-        )
+def _read_capped(file: Path, *, source: str, max_bytes: int) -> bytes:
     try:
-        with open(file, "rb") as stream:
-            # A pipe or device has no size to check: read one byte past the limit to know.
-            data = stream.read(max_bytes + 1)
+        return read_capped(file, max_bytes=max_bytes, source=source, error=UnsafeInputError)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", source=source) from exc
-    if len(data) > max_bytes:
-        raise UnsafeInputError(
-            f"is over the limit of {max_bytes:,} bytes (stopped reading there); "
-            "raise max_bytes if you trust this input",
-            source=source,
-        )
-    return data
-
-
-# ---------------------------------------------------------------------------------------------
-# Parsing
 
 
 def _parse(data: bytes, *, fmt: InputFormat, source: str, graph_iri: str, max_depth: int) -> Dataset:
