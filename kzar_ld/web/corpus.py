@@ -126,7 +126,8 @@ class Corpus:
     categories: MappingProxyType[URIRef, Category]
 
     def label(self, node: Node) -> str:
-        """A human name for a node: its name, headline or role name; else its IRI's last segment."""
+        """A human name for a node: its name, headline or role name; else its IRI's last segment
+        under the base, or the whole IRI outside it."""
         for p in _LABELS:
             values = sorted(str(v) for v in self.union.objects(node, p) if isinstance(v, Literal))
             if values:
@@ -134,8 +135,9 @@ class Corpus:
         if isinstance(node, Literal):
             return str(node)
         text = str(node)
-        if text.startswith(self.base):
-            text = text[len(self.base) :]
+        if not text.startswith(self.base):
+            return text  # a foreign IRI (Wikidata, a web page) is shown as it is
+        text = text[len(self.base) :]
         return text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or text
 
     def local(self, node: Node) -> str | None:
