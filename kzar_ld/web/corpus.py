@@ -173,11 +173,15 @@ def read_corpus(data: Dataset | Iterable[Graph], *, base: str = DEFAULT_BASE) ->
     union = Graph()
     articles: list[ArticleView] = []
     for graph in _graphs(data):
+        # A graph of its own: a named graph of a Dataset answers a pattern such as (?, rdf:type,
+        # oa:Annotation) by scanning every graph's matches, which makes a large corpus quadratic.
+        own = Graph()
         for triple in graph:
             union.add(triple)
-        for iri in sorted(s for s in graph.subjects(RDF.type, SCHEMA.NewsArticle) if isinstance(s, URIRef)):
+            own.add(triple)
+        for iri in sorted(s for s in own.subjects(RDF.type, SCHEMA.NewsArticle) if isinstance(s, URIRef)):
             if str(iri).startswith(base):
-                articles.append(_article(graph, iri))
+                articles.append(_article(own, iri))
     if not articles:
         raise InputError(f"no schema:NewsArticle under the base {base}: build the articles with the same --base")
     articles.sort(key=lambda a: (_desc(a.date_published), str(a.iri)))
