@@ -90,7 +90,9 @@ def main() -> None:
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
         cmd = [sys.executable, __file__, "--child", str(n)] + (["--dir", args.dir] if args.dir else [])
-        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            sys.exit(f"the {n}-article run failed ({done.returncode}):\n{done.stderr[-3000:]}")
         rows.append(json.loads(done.stdout))
     print(
         f"{'articles':>8} {'triples':>9} {'build s':>8} {'site s':>8} {'cpu s':>8} {'resources':>10} {'files':>8} "

@@ -126,7 +126,8 @@ class Corpus:
     categories: MappingProxyType[URIRef, Category]
 
     def label(self, node: Node) -> str:
-        """A human name for a node: its name, headline or role name; else its IRI's last segment."""
+        """A human name for a node: its name, headline or role name; else its IRI's last segment
+        under the base, or the whole IRI outside it."""
         for p in _LABELS:
             values = sorted(str(v) for v in self.union.objects(node, p) if isinstance(v, Literal))
             if values:
@@ -134,8 +135,9 @@ class Corpus:
         if isinstance(node, Literal):
             return str(node)
         text = str(node)
-        if text.startswith(self.base):
-            text = text[len(self.base) :]
+        if not text.startswith(self.base):
+            return text  # a foreign IRI (Wikidata, a web page) is shown as it is
+        text = text[len(self.base) :]
         return text.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or text
 
     def local(self, node: Node) -> str | None:
@@ -171,11 +173,15 @@ def read_corpus(data: Dataset | Iterable[Graph], *, base: str = DEFAULT_BASE) ->
     union = Graph()
     articles: list[ArticleView] = []
     for graph in _graphs(data):
+        # A graph of its own: a named graph of a Dataset answers a pattern such as (?, rdf:type,
+        # oa:Annotation) by scanning every graph's matches, which makes a large corpus quadratic.
+        own = Graph()
         for triple in graph:
             union.add(triple)
-        for iri in sorted(s for s in graph.subjects(RDF.type, SCHEMA.NewsArticle) if isinstance(s, URIRef)):
+            own.add(triple)
+        for iri in sorted(s for s in own.subjects(RDF.type, SCHEMA.NewsArticle) if isinstance(s, URIRef)):
             if str(iri).startswith(base):
-                articles.append(_article(graph, iri))
+                articles.append(_article(own, iri))
     if not articles:
         raise InputError(f"no schema:NewsArticle under the base {base}: build the articles with the same --base")
     articles.sort(key=lambda a: (_desc(a.date_published), str(a.iri)))

@@ -48,6 +48,7 @@ from urllib.parse import urlsplit
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from kzar_ld._gc import paused_gc
 from kzar_ld.errors import OutputError
 from kzar_ld.iris import DEFAULT_BASE
 from kzar_ld.namespaces import FOAF, KZAR, OA, PREFIXES, RDF, SCHEMA
@@ -178,6 +179,11 @@ def build_site(data: Dataset | Iterable[Graph], out: str | os.PathLike[str], *, 
     """
     target = Path(out)
     _check_target(target)
+    with paused_gc():  # millions of small, acyclic objects: collections would make this superlinear
+        return _build(data, target, base)
+
+
+def _build(data: Dataset | Iterable[Graph], target: Path, base: str) -> Site:
     corpus = read_corpus(data, base=base)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
