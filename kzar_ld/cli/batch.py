@@ -34,6 +34,7 @@ __all__ = [
     "ShardOption",
     "Tally",
     "VerboseOption",
+    "build_corpus",
     "expand",
     "protected_files",
     "run_batch",
@@ -290,3 +291,33 @@ def _progress(total: int, *, enabled: bool) -> Iterator[tuple[Callable[[bool], N
             console.print(line, markup=False, highlight=False, soft_wrap=True)
 
         yield advance, echo
+
+
+def build_corpus(
+    sources: Sequence[Source],
+    *,
+    settings: PipelineSettings,
+    jobs: int | None = None,
+    fail_fast: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
+) -> tuple[list[bytes], Tally]:
+    """The pipeline over ``sources`` for a sink that needs the whole corpus (a site, a server).
+
+    Returns the N-Quads of the articles that are ok (each named graph from one source) and the
+    tally; the others are reported on stderr as in every batch.
+    """
+    from kzar_ld.pipeline.sinks import GraphOwners
+
+    owners = GraphOwners()
+    chunks: list[bytes] = []
+    tally = run_batch(
+        sources,
+        settings=settings,
+        jobs=jobs,
+        fail_fast=fail_fast,
+        quiet=quiet,
+        verbose=verbose,
+        consume=lambda outcome: chunks.append(owners.check(outcome).nquads),
+    )
+    return chunks, tally

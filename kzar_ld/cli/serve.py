@@ -134,24 +134,22 @@ def serve(
 
 
 def _build(sources: list[Path], scratch: Path, *, base: str, no_validate: bool) -> tuple[Path, Path]:
-    """Build the articles into a site in ``scratch``; return it and the corpus as N-Quads."""
-    from kzar_ld import build_graph, load_article
-    from kzar_ld.serialization import Format, write
+    """Build the articles (through the pipeline) into a site in ``scratch``; return it and the corpus as N-Quads."""
+    from kzar_ld.cli.batch import build_corpus, expand
+    from kzar_ld.errors import NotConformingError
+    from kzar_ld.pipeline import PipelineSettings
+    from kzar_ld.serialization import nquads_to_dataset
     from kzar_ld.web import build_site
 
-    articles = [load_article(src) for src in sources]
-    dataset = build_graph(articles, base=base)
     if no_validate:
         typer.echo("kzar-ld: warning: --no-validate: the data was NOT checked against the shapes", err=True)
-    else:
-        from kzar_ld.validation.shacl import validate
-
-        report = validate(dataset)
-        if not report.conforms:
-            typer.echo(report.to_text(), err=True)
-        report.raise_for_violations()
+    found = expand([str(s) for s in sources], shard=None)
+    chunks, tally = build_corpus(found, settings=PipelineSettings(base=base, validate=not no_validate))
+    if tally.failed:
+        # A server answers for every article it was given: all of them must build and conform.
+        raise NotConformingError(tally.summary("built").removeprefix("kzar-ld: ") + "; not serving")
     site = scratch / "site"
-    build_site(dataset, site, base=base)
+    build_site(nquads_to_dataset(chunks), site, base=base)
     data = scratch / "data.nq"
-    write(dataset, data, format=Format.NQUADS)
+    data.write_bytes(b"".join(chunks))
     return site, data

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from kzar_ld.cli import app, cli_errors
+from kzar_ld.cli import Command, app, cli_errors
+from kzar_ld.cli.batch import (
+    BaseOption,
+    DraftOption,
+    EntitiesOption,
+    FailFastOption,
+    JobsOption,
+    MaxBytesOption,
+    QuietOption,
+    VerboseOption,
+)
+from kzar_ld.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES
 
 _EPILOG = """
 Examples:
@@ -20,53 +31,68 @@ Deploy the folder at the base IRI (docs/web.md) and every IRI has a page and its
 """
 
 
-@app.command(epilog=_EPILOG)
+@app.command(epilog=_EPILOG, cls=Command)
 def site(
     sources: Annotated[
-        list[Path],
-        typer.Argument(help="Article directories (text + annotation.yaml) or annotation files.", show_default=False),
+        list[str],
+        typer.Argument(
+            metavar="SOURCE",
+            help="Article directories (text + annotation.yaml), directories of them, annotation files or "
+            "glob patterns; - reads article paths from stdin.",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path,
         typer.Option(
-            "--output", "-o", help="The site's folder: new, empty, or a site written before.", show_default=False
+            "--output",
+            "-o",
+            metavar="DIR",
+            help="The site's folder: new, empty, or a site written before.",
+            show_default=False,
         ),
     ],
-    base: Annotated[
-        str, typer.Option(help="Base IRI of every minted IRI (deploy the site there).")
-    ] = "https://kzar.example/id/",
-    max_bytes: Annotated[int, typer.Option(help="Refuse input files larger than this.", min=1)] = 10 * 1024 * 1024,
+    base: BaseOption = DEFAULT_BASE,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
     ] = False,
+    entities: EntitiesOption = None,
+    draft: DraftOption = False,
+    jobs: JobsOption = None,
+    fail_fast: FailFastOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Build the articles and write a static site: HTML pages with embedded JSON-LD, plus Turtle,
     JSON-LD and N-Triples for every IRI.
 
-    Nothing is written when the graph has SHACL violations: the report goes to stderr, exit code 1.
+    An article with SHACL violations is left out (its report goes to stderr, exit code 1); nothing
+    is written when no article is ok.
     """
-    from kzar_ld import build_graph, load_article
+    from kzar_ld.cli.batch import build_corpus, expand
     from kzar_ld.iris import validate_base
+    from kzar_ld.pipeline import PipelineSettings
+    from kzar_ld.serialization import nquads_to_dataset
     from kzar_ld.web import build_site
 
     with cli_errors():
         validate_base(base)
-        articles = [load_article(src, max_bytes=max_bytes) for src in sources]
-        dataset = build_graph(articles, base=base)
+        found = expand(sources, shard=None, drafts=draft)
         if no_validate:
             typer.echo("kzar-ld: warning: --no-validate: the data was NOT checked against the shapes", err=True)
-        else:
-            from kzar_ld.validation.shacl import validate
-
-            report = validate(dataset)
-            if not report.conforms:
-                typer.echo(report.to_text(), err=True)
-            report.raise_for_violations()
-            if report.warnings:
-                typer.echo(f"kzar-ld: {len(report.warnings)} SHACL warning(s); see kzar-ld validate", err=True)
-        written = build_site(dataset, output, base=base)
-        typer.echo(
-            f"kzar-ld: wrote {output} ({written.articles} article(s), "
-            f"{written.resources} resources, {written.files} files)",
-            err=True,
+        settings = PipelineSettings(base=base, validate=not no_validate, max_bytes=max_bytes, entities=entities)
+        chunks, tally = build_corpus(
+            found, settings=settings, jobs=jobs, fail_fast=fail_fast, quiet=quiet, verbose=verbose
         )
+        if tally.failed and (not chunks or fail_fast):
+            if not quiet and len(found) > 1:
+                typer.echo(tally.summary("built") + "; nothing written", err=True)
+            raise typer.Exit(code=tally.exit_code)
+        written = build_site(nquads_to_dataset(chunks), output, base=base)
+        if not quiet:
+            typer.echo(
+                tally.summary(f"wrote {output} ({written.resources} resources, {written.files} files):"), err=True
+            )
+        if tally.failed:
+            raise typer.Exit(code=tally.exit_code)
