@@ -88,20 +88,27 @@ def main() -> None:
         cmd = [sys.executable, __file__, "--child", str(n)] + (["--rdflib-turtle"] if n <= 100 else [])
         rows.append(json.loads(subprocess.run(cmd, capture_output=True, text=True, check=True).stdout))
     fmts = ["turtle", "json-ld", "nt", "nquads", "trig", "xml"]
-    print(f"{'articles':>8} {'triples':>9} {'build s':>8} " + " ".join(f"{f + ' s':>10}" for f in fmts)
-          + f" {'ox parse':>9} {'ox ttl':>8} {'rdflib ttl':>10} {'peak MB':>8}")
+    print(
+        f"{'articles':>8} {'triples':>9} {'build s':>8} "
+        + " ".join(f"{f + ' s':>10}" for f in fmts)
+        + f" {'ox parse':>9} {'ox ttl':>8} {'rdflib ttl':>10} {'peak MB':>8}"
+    )
     for r in rows:
         rd = f"{r['rdflib_turtle_s']:10.3f}" if "rdflib_turtle_s" in r else f"{'-':>10}"
-        print(f"{int(r['articles']):>8} {int(r['triples']):>9} {r['build_s']:8.3f} "
-              + " ".join(f"{r[f + '_s']:10.3f}" for f in fmts)
-              + f" {r['ox_parse_s']:9.3f} {r['ox_turtle_s']:8.3f} {rd} {r['peak_rss_mb']:8.0f}")
+        print(
+            f"{int(r['articles']):>8} {int(r['triples']):>9} {r['build_s']:8.3f} "
+            + " ".join(f"{r[f + '_s']:10.3f}" for f in fmts)
+            + f" {r['ox_parse_s']:9.3f} {r['ox_turtle_s']:8.3f} {rd} {r['peak_rss_mb']:8.0f}"
+        )
     print()
     print("triples/s (build + Turtle):")
     for r in rows:
         rate = r["triples"] / (r["build_s"] + r["turtle_s"])
-        print(f"  {int(r['articles']):>5} articles: {rate:,.0f} triples/s; "
-              f"Turtle {r['triples'] / r['turtle_s']:,.0f}/s, JSON-LD {r['triples'] / r['json-ld_s']:,.0f}/s, "
-              f"ours/pyoxigraph Turtle time {r['turtle_s'] / r['ox_turtle_s']:.1f}x")
+        print(
+            f"  {int(r['articles']):>5} articles: {rate:,.0f} triples/s; "
+            f"Turtle {r['triples'] / r['turtle_s']:,.0f}/s, JSON-LD {r['triples'] / r['json-ld_s']:,.0f}/s, "
+            f"ours/pyoxigraph Turtle time {r['turtle_s'] / r['ox_turtle_s']:.1f}x"
+        )
     for first, last in itertools.pairwise(rows):
         scale = last["articles"] / first["articles"]
         print(f"\nlinearity, {int(first['articles'])} -> {int(last['articles'])} articles (x{scale:.0f} data):")
@@ -111,8 +118,10 @@ def main() -> None:
             print(f"  {key[:-2]:>8}: per-article cost x{per_last / per_first:.2f}")
     if len(rows) > 1 and "rdflib_turtle_s" in rows[1]:
         r = rows[1]
-        print(f"\nrdflib's own Turtle serialiser at {int(r['articles'])} articles: "
-              f"{r['rdflib_turtle_s'] / r['turtle_s']:.0f}x slower than ours")
+        print(
+            f"\nrdflib's own Turtle serialiser at {int(r['articles'])} articles: "
+            f"{r['rdflib_turtle_s'] / r['turtle_s']:.0f}x slower than ours"
+        )
 
 
 if __name__ == "__main__":

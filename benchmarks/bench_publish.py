@@ -157,9 +157,7 @@ def main() -> None:
         for article in articles:
             dataset = build_graph(article)
             iri = f"{DEFAULT_BASE}article/{article.id}"
-            prepared.append(
-                (iri, len(dataset.graph(URIRef(iri))), serialize(dataset, format=Format.NT))
-            )
+            prepared.append((iri, len(dataset.graph(URIRef(iri))), serialize(dataset, format=Format.NT)))
         t_build = time.perf_counter() - started
         triples = sum(t for _, t, _ in prepared)
 

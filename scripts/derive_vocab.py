@@ -161,10 +161,7 @@ OA_DERIVATION = Derivation(
     release="2016-11-12",
     title="W3C Web Annotation Vocabulary",
     origin="w3c/web-annotation, admin/ns/oa.ttl",
-    licence=(
-        "W3C Software and Document Licence "
-        "<https://www.w3.org/copyright/software-license-2023/>, as its source"
-    ),
+    licence=("W3C Software and Document Licence <https://www.w3.org/copyright/software-license-2023/>, as its source"),
     namespace=OA,
     predicates=frozenset(
         {
@@ -201,8 +198,7 @@ def load_triples(path: Path) -> list[ox.Triple]:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise DerivationError(
-            f"{path}: the source file is missing; pass --vocab with the folder holding the "
-            "official vocabulary files"
+            f"{path}: the source file is missing; pass --vocab with the folder holding the official vocabulary files"
         ) from exc
     except OSError as exc:
         raise DerivationError(f"{path}: cannot read the source file ({exc.strerror})") from exc
@@ -241,9 +237,7 @@ def select(triples: Iterable[ox.Triple], derivation: Derivation) -> list[ox.Trip
         if isinstance(obj, ox.BlankNode):
             continue
         allowed = local.get(predicate.value)
-        if allowed is not None and not (
-            isinstance(obj, ox.NamedNode) and obj.value.startswith(allowed)
-        ):
+        if allowed is not None and not (isinstance(obj, ox.NamedNode) and obj.value.startswith(allowed)):
             continue
         kept.add(triple)
         if predicate == SCHEMA_INVERSE_OF:
@@ -313,9 +307,7 @@ def derive(vocab: Path) -> dict[str, bytes]:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         kept = select(triples, derivation)
         if not kept:
-            raise DerivationError(
-                f"{path}: no {derivation.namespace} terms found; is this the right file?"
-            )
+            raise DerivationError(f"{path}: no {derivation.namespace} terms found; is this the right file?")
         outputs[derivation.output] = render(kept, derivation, source_sha256=digest)
     return outputs
 

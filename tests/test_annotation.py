@@ -175,9 +175,7 @@ def test_bad_annotation_is_reported_with_file_line_and_value(
 
 
 def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
-    folder, _line = edited_copy(
-        tmp_path, "  authors: [kazinform]", "  authors: &a [kazinform]\n  about_again: *a"
-    )
+    folder, _line = edited_copy(tmp_path, "  authors: [kazinform]", "  authors: &a [kazinform]\n  about_again: *a")
     with pytest.raises(AnnotationError, match="YAML aliases"):
         load_article(folder)
 
@@ -198,9 +196,7 @@ def test_missing_annotation_and_missing_text(tmp_path: Path) -> None:
     with pytest.raises(AnnotationError, match=r"no annotation\.yaml in the article directory"):
         load_article(tmp_path)
     folder, _ = edited_copy(tmp_path, "  text: 000_b748ee61ec8ac40c.txt", "  text: missing.txt")
-    with pytest.raises(
-        AnnotationError, match=r"article\.text 'missing\.txt' not found beside the annotation"
-    ):
+    with pytest.raises(AnnotationError, match=r"article\.text 'missing\.txt' not found beside the annotation"):
         load_article(folder)
 
 

@@ -36,8 +36,7 @@ def test_seed_header_body_and_dateline_match_the_reference_figures() -> None:
     )
     starts = [0] + [i + 2 for i in range(len(text.body)) if text.body.startswith("\n\n", i)]
     assert [
-        (s, text.body.find("\n\n", s) if text.body.find("\n\n", s) >= 0 else len(text.body))
-        for s in starts
+        (s, text.body.find("\n\n", s) if text.body.find("\n\n", s) >= 0 else len(text.body)) for s in starts
     ] == PARAGRAPHS
     assert text.missing == ()
 

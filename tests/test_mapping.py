@@ -87,7 +87,14 @@ def test_source_information_is_derived(g: Graph) -> None:
     assert g.value(src, KZAR.derivation) is not None
 
 
-PEOPLE = ["kairat-umarov", "pablo-tettamanti", "welber-barral", "irina-vagner", "gustavo-gutierrez", "claudio-giacomino"]
+PEOPLE = [
+    "kairat-umarov",
+    "pablo-tettamanti",
+    "welber-barral",
+    "irina-vagner",
+    "gustavo-gutierrez",
+    "claudio-giacomino",
+]
 
 
 @pytest.mark.parametrize("slug", PEOPLE)
@@ -127,19 +134,70 @@ def test_tettamanti_honorific_and_barral_occupation(g: Graph) -> None:
 
 
 ROLES = [
-    ("kairat-umarov--first-deputy-foreign-minister", "kairat-umarov", SCHEMA.worksFor, "First Deputy Foreign Minister", "org/mfa-kazakhstan", KZAR.heldOn),
-    ("pablo-tettamanti--first-deputy-minister-of-foreign-affairs", "pablo-tettamanti", SCHEMA.worksFor, "First Deputy Minister of Foreign Affairs", "org/mfa-argentina", KZAR.heldOn),
+    (
+        "kairat-umarov--first-deputy-foreign-minister",
+        "kairat-umarov",
+        SCHEMA.worksFor,
+        "First Deputy Foreign Minister",
+        "org/mfa-kazakhstan",
+        KZAR.heldOn,
+    ),
+    (
+        "pablo-tettamanti--first-deputy-minister-of-foreign-affairs",
+        "pablo-tettamanti",
+        SCHEMA.worksFor,
+        "First Deputy Minister of Foreign Affairs",
+        "org/mfa-argentina",
+        KZAR.heldOn,
+    ),
     ("welber-barral--director-bmj", "welber-barral", SCHEMA.worksFor, "Director", "org/bmj", KZAR.heldOn),
-    ("welber-barral--secretary-of-state-for-foreign-trade", "welber-barral", SCHEMA.worksFor, "Secretary of State for Foreign Trade", "org/government-of-brazil", KZAR.endedNoLaterThan),
-    ("irina-vagner--director-kcc-rosario", "irina-vagner", SCHEMA.worksFor, "Director", "org/kazakh-cultural-center-rosario", KZAR.heldOn),
-    ("irina-vagner--ambassador-of-friendship-apk", "irina-vagner", SCHEMA.memberOf, "Ambassador of Friendship", "org/assembly-of-the-people-of-kazakhstan", KZAR.heldOn),
-    ("gustavo-gutierrez--honorary-consul-rosario", "gustavo-gutierrez", SCHEMA.worksFor, "Honorary Consul of the Republic of Kazakhstan in Rosario", "org/government-of-kazakhstan", KZAR.heldOn),
-    ("claudio-giacomino--political-director", "claudio-giacomino", SCHEMA.worksFor, "Political Director", "org/mfa-argentina", KZAR.heldOn),
+    (
+        "welber-barral--secretary-of-state-for-foreign-trade",
+        "welber-barral",
+        SCHEMA.worksFor,
+        "Secretary of State for Foreign Trade",
+        "org/government-of-brazil",
+        KZAR.endedNoLaterThan,
+    ),
+    (
+        "irina-vagner--director-kcc-rosario",
+        "irina-vagner",
+        SCHEMA.worksFor,
+        "Director",
+        "org/kazakh-cultural-center-rosario",
+        KZAR.heldOn,
+    ),
+    (
+        "irina-vagner--ambassador-of-friendship-apk",
+        "irina-vagner",
+        SCHEMA.memberOf,
+        "Ambassador of Friendship",
+        "org/assembly-of-the-people-of-kazakhstan",
+        KZAR.heldOn,
+    ),
+    (
+        "gustavo-gutierrez--honorary-consul-rosario",
+        "gustavo-gutierrez",
+        SCHEMA.worksFor,
+        "Honorary Consul of the Republic of Kazakhstan in Rosario",
+        "org/government-of-kazakhstan",
+        KZAR.heldOn,
+    ),
+    (
+        "claudio-giacomino--political-director",
+        "claudio-giacomino",
+        SCHEMA.worksFor,
+        "Political Director",
+        "org/mfa-argentina",
+        KZAR.heldOn,
+    ),
 ]
 
 
 @pytest.mark.parametrize(("role", "person", "link", "name", "org", "qualifier"), ROLES)
-def test_roles_follow_the_role_pattern(g: Graph, role: str, person: str, link: URIRef, name: str, org: str, qualifier: URIRef) -> None:
+def test_roles_follow_the_role_pattern(
+    g: Graph, role: str, person: str, link: URIRef, name: str, org: str, qualifier: URIRef
+) -> None:
     r = iri(f"role/{role}")
     assert g.value(r, RDF.type) == SCHEMA.OrganizationRole
     assert (iri(f"person/{person}"), link, r) in g
@@ -161,7 +219,9 @@ def test_delegation_head_runs_from_the_group(g: Graph) -> None:
 
 
 def test_vagner_apk_membership_is_reified(g: Graph) -> None:
-    stmt = _reified(g, iri("person/irina-vagner"), SCHEMA.memberOf, iri("role/irina-vagner--ambassador-of-friendship-apk"))
+    stmt = _reified(
+        g, iri("person/irina-vagner"), SCHEMA.memberOf, iri("role/irina-vagner--ambassador-of-friendship-apk")
+    )
     assert "en-dash" in str(g.value(stmt, KZAR.derivation))
 
 
@@ -218,7 +278,9 @@ PLACES = [
 
 
 @pytest.mark.parametrize(("slug", "cls", "iso", "qid", "geonames"), PLACES)
-def test_places_with_codes_and_confirmed_links(g: Graph, slug: str, cls: URIRef, iso: str | None, qid: str | None, geonames: str | None) -> None:
+def test_places_with_codes_and_confirmed_links(
+    g: Graph, slug: str, cls: URIRef, iso: str | None, qid: str | None, geonames: str | None
+) -> None:
     p = iri(f"place/{slug}")
     assert cls in set(g.objects(p, RDF.type))
     same = {str(o) for o in g.objects(p, SCHEMA.sameAs)}
@@ -239,7 +301,9 @@ def test_places_with_codes_and_confirmed_links(g: Graph, slug: str, cls: URIRef,
 
 
 def test_place_containment(g: Graph) -> None:
-    contained = {(str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, o in g.subject_objects(SCHEMA.containedInPlace)}
+    contained = {
+        (str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, o in g.subject_objects(SCHEMA.containedInPlace)
+    }
     assert contained == {
         ("buenos-aires", "argentina"),
         ("rosario", "argentina"),
@@ -247,7 +311,9 @@ def test_place_containment(g: Graph) -> None:
         ("kz-consular-district-buenos-aires", "argentina"),
         ("kz-honorary-consulate-buenos-aires-building", "buenos-aires"),
     }
-    contains = {(str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, o in g.subject_objects(SCHEMA.containsPlace)}
+    contains = {
+        (str(s).rsplit("/", 1)[1], str(o).rsplit("/", 1)[1]) for s, o in g.subject_objects(SCHEMA.containsPlace)
+    }
     assert contains == {("rosario-region", "rosario"), ("kz-consular-district-buenos-aires", "buenos-aires")}
     assert g.value(iri("place/kazakhstan"), SCHEMA.alternateName) == Literal("Republic of Kazakhstan")
     assert g.value(iri("place/latin-america"), SCHEMA.alternateName) == Literal("Latin American region")
@@ -290,7 +356,10 @@ def test_event_details(g: Graph) -> None:
     assert KZAR.PoliticalConsultations in set(g.objects(consult, RDF.type))
     assert g.value(consult, KZAR.ordinal) == Literal("4", datatype=XSD.positiveInteger)
     assert {str(o).rsplit("/", 1)[1] for o in g.objects(consult, SCHEMA.attendee)} == {
-        "kairat-umarov", "pablo-tettamanti", "argentine-delegation-consultations-4"}
+        "kairat-umarov",
+        "pablo-tettamanti",
+        "argentine-delegation-consultations-4",
+    }
     assert len(list(g.objects(consult, SCHEMA.keywords))) == 3
     assert g.value(consult, SCHEMA.location) is None  # not stated (D6)
     series = iri("event/kz-ar-political-consultations")
@@ -305,9 +374,13 @@ def test_event_details(g: Graph) -> None:
     assert g.value(flag, SCHEMA.location) == iri("place/kz-honorary-consulate-buenos-aires-building")
     ended = {str(s).rsplit("/", 1)[1] for s in g.subjects(KZAR.endedNoLaterThan, DATE) if "/event/" in str(s)}
     assert ended == {
-        "umarov-working-visit-argentina-2023", "kz-ar-political-consultations-4", "umarov-meeting-welber-barral",
-        "umarov-meeting-rosario-representatives", "kz-honorary-consulate-buenos-aires-opening",
-        "kz-flag-raising-consulate-buenos-aires"}
+        "umarov-working-visit-argentina-2023",
+        "kz-ar-political-consultations-4",
+        "umarov-meeting-welber-barral",
+        "umarov-meeting-rosario-representatives",
+        "kz-honorary-consulate-buenos-aires-opening",
+        "kz-flag-raising-consulate-buenos-aires",
+    }
     for e in g.subjects(RDF.type, SCHEMA.Event):
         assert g.value(e, SCHEMA.startDate) is None
 
@@ -416,7 +489,9 @@ def test_every_offset_selects_its_quote_and_context_is_adjacent_and_unique(g: Gr
 
 
 def _reified(g: Graph, s: URIRef, p: URIRef, o: URIRef | Literal) -> URIRef:
-    found = [st for st in g.subjects(RDF.subject, s) if g.value(st, RDF.predicate) == p and g.value(st, RDF.object) == o]
+    found = [
+        st for st in g.subjects(RDF.subject, s) if g.value(st, RDF.predicate) == p and g.value(st, RDF.object) == o
+    ]
     assert len(found) == 1, f"no reified statement for {s} {p} {o}"
     assert g.value(found[0], RDF.type) == RDF.Statement
     return found[0]  # type: ignore[return-value]
@@ -471,7 +546,13 @@ def test_shared_entities_keep_one_iri_across_articles() -> None:
     ds = build_graph([load_article("examples/kazinform-2023-08-24"), load_article(FICTIONAL)])
     graphs = {g.identifier: g for g in ds.graphs() if len(g)}
     assert set(graphs) == {ARTICLE, iri("article/fictional-round-table")}
-    for shared in ("place/kazakhstan", "org/kazinform", "org/mfa-kazakhstan", "org/government-of-kazakhstan", "occupation/economist"):
+    for shared in (
+        "place/kazakhstan",
+        "org/kazinform",
+        "org/mfa-kazakhstan",
+        "org/government-of-kazakhstan",
+        "occupation/economist",
+    ):
         for graph in graphs.values():
             assert (iri(shared), None, None) in graph, shared
 

@@ -247,9 +247,7 @@ def test_oa_copy_keeps_domains_ranges_and_individuals() -> None:
     assert (OA.identifying, RDF.type, URIRef(str(OA) + "Motivation")) in graph
 
 
-@pytest.mark.parametrize(
-    "namespace", [SCHEMA, OA, KZAR, FOAF], ids=["schema", "oa", "kzar", "foaf"]
-)
+@pytest.mark.parametrize("namespace", [SCHEMA, OA, KZAR, FOAF], ids=["schema", "oa", "kzar", "foaf"])
 def test_every_term_the_code_names_exists(namespace: type) -> None:
     missing = [
         name
@@ -312,12 +310,8 @@ def test_derived_schemaorg_matches_the_official_domains_and_ranges() -> None:
     official = Graph().parse(OFFICIAL / "schemaorg-current-http.ttl", format="turtle")
     derived = shipped("schemaorg.ttl")
     for predicate in (SCHEMA.domainIncludes, SCHEMA.rangeIncludes):
-        assert set(official.triples((None, predicate, None))) == set(
-            derived.triples((None, predicate, None))
-        )
-    official_classes = {
-        s for s in official.subjects(RDF.type, RDFS.Class) if str(s).startswith(str(SCHEMA))
-    }
+        assert set(official.triples((None, predicate, None))) == set(derived.triples((None, predicate, None)))
+    official_classes = {s for s in official.subjects(RDF.type, RDFS.Class) if str(s).startswith(str(SCHEMA))}
     derived_classes = set(derived.subjects(RDF.type, RDFS.Class))
     assert official_classes == derived_classes
 
@@ -404,9 +398,7 @@ def test_missing_source_fails_and_writes_nothing(tmp_path: Path) -> None:
 def test_malformed_source_fails_and_writes_nothing(tmp_path: Path) -> None:
     vocab, out = write_sources(tmp_path / "vocab"), tmp_path / "out"
     out.mkdir()
-    (vocab / "foaf.ttl").write_text(
-        "@prefix foaf: <http://xmlns.com/foaf/0.1/> .\nfoaf:x a", "utf-8"
-    )
+    (vocab / "foaf.ttl").write_text("@prefix foaf: <http://xmlns.com/foaf/0.1/> .\nfoaf:x a", "utf-8")
     result = run_script("--vocab", vocab, "--out", out)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1

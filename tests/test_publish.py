@@ -113,9 +113,7 @@ def test_first_article_lands_as_exactly_its_quads(store: OxigraphServer, first: 
     assert isomorphic(stored, as_stored(expected))
 
 
-def test_only_integer_datatypes_are_canonicalised_by_the_store(
-    store: OxigraphServer, first: Article
-) -> None:
+def test_only_integer_datatypes_are_canonicalised_by_the_store(store: OxigraphServer, first: Article) -> None:
     publish([first], store=store.store).raise_for_failures()
     sent, stored = built(first), read_back(store, FIRST_IRI)
     changed = set(sent) - set(stored)
@@ -126,9 +124,7 @@ def test_only_integer_datatypes_are_canonicalised_by_the_store(
     assert set(sent) - changed <= set(stored)
 
 
-def test_what_is_read_back_from_the_store_still_validates(
-    store: OxigraphServer, first: Article
-) -> None:
+def test_what_is_read_back_from_the_store_still_validates(store: OxigraphServer, first: Article) -> None:
     from kzar_ld.validation.shacl import validate
 
     publish([first], store=store.store).raise_for_failures()
@@ -139,9 +135,7 @@ def test_what_is_read_back_from_the_store_still_validates(
     validate(dataset).raise_for_violations()
 
 
-def test_publishing_twice_leaves_the_store_as_after_the_first(
-    store: OxigraphServer, first: Article
-) -> None:
+def test_publishing_twice_leaves_the_store_as_after_the_first(store: OxigraphServer, first: Article) -> None:
     publish([first], store=store.store).raise_for_failures()
     after_first = read_back(store, FIRST_IRI)
     count = store.quads()
@@ -152,9 +146,7 @@ def test_publishing_twice_leaves_the_store_as_after_the_first(
     assert isomorphic(read_back(store, FIRST_IRI), after_first)
 
 
-def test_editing_the_annotation_leaves_no_stale_triples(
-    store: OxigraphServer, tmp_path: Path
-) -> None:
+def test_editing_the_annotation_leaves_no_stale_triples(store: OxigraphServer, tmp_path: Path) -> None:
     article_dir = tmp_path / "article"
     shutil.copytree(FIRST, article_dir)
     publish([load_article(article_dir)], store=store.store).raise_for_failures()
@@ -215,10 +207,7 @@ def test_sent_body_is_the_named_graph_as_n_triples_with_datatypes_kept(
     [request] = server.requests
     assert request.method == "PUT"
     assert request.headers["Content-Type"] == "application/n-triples"
-    assert (
-        request.path
-        == "/store?graph=https%3A%2F%2Fkzar.example%2Fid%2Farticle%2F000_b748ee61ec8ac40c"
-    )
+    assert request.path == "/store?graph=https%3A%2F%2Fkzar.example%2Fid%2Farticle%2F000_b748ee61ec8ac40c"
     assert b"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>" in request.body
     sent = Graph().parse(data=request.body.decode(), format="nt")
     assert isomorphic(sent, built(first))
@@ -226,9 +215,7 @@ def test_sent_body_is_the_named_graph_as_n_triples_with_datatypes_kept(
 
 def test_base_changes_graph_iris(fault_server: FaultFactory, first: Article) -> None:
     server = fault_server(Reply(status=201))
-    report = publish(
-        [first], store=server.url("/store"), base="https://data.example.org/id", settings=FAST
-    )
+    report = publish([first], store=server.url("/store"), base="https://data.example.org/id", settings=FAST)
     assert report.results[0].graph == "https://data.example.org/id/article/000_b748ee61ec8ac40c"
     assert b"<https://data.example.org/id/person/kairat-umarov>" in server.requests[0].body
 
@@ -253,16 +240,11 @@ def test_dry_run_sends_nothing_and_says_what_would_be_sent(
     assert [r.status for r in report.results] == [PublishStatus.DRY_RUN] * 2
     assert report.ok and report.dry_run
     assert report.triples == len(built(first)) + len(built(second))
-    assert all(
-        r.size > r.triples > 0 and r.url.startswith(server.url("/store?graph="))
-        for r in report.results
-    )
+    assert all(r.size > r.triples > 0 and r.url.startswith(server.url("/store?graph=")) for r in report.results)
     report.raise_for_failures()
 
 
-def test_progress_is_reported_after_each_article(
-    fault_server: FaultFactory, first: Article, second: Article
-) -> None:
+def test_progress_is_reported_after_each_article(fault_server: FaultFactory, first: Article, second: Article) -> None:
     server = fault_server(Reply(status=201))
     seen: list[tuple[int, int, str, PublishStatus]] = []
     publish(
@@ -281,9 +263,7 @@ def test_progress_is_reported_after_each_article(
 # Verification
 
 
-def test_verify_counts_through_the_derived_query_endpoint(
-    store: OxigraphServer, first: Article
-) -> None:
+def test_verify_counts_through_the_derived_query_endpoint(store: OxigraphServer, first: Article) -> None:
     report = publish([first], store=store.store, verify=True)
     report.raise_for_failures()
     result = report.results[0]
@@ -325,23 +305,17 @@ def test_verify_with_a_truncated_count_is_a_failure_not_zero(
             headers={"Content-Type": "application/sparql-results+json"},
         )
     )
-    report = publish(
-        [first], store=store.store, query_endpoint=broken.url("/query"), verify=True, settings=FAST
-    )
+    report = publish([first], store=store.store, query_endpoint=broken.url("/query"), verify=True, settings=FAST)
     result = report.results[0]
     assert result.status is PublishStatus.FAILED and result.counted is None
-    assert "but verifying failed" in (result.error or "") and "not valid JSON" in (
-        result.error or ""
-    )
+    assert "but verifying failed" in (result.error or "") and "not valid JSON" in (result.error or "")
 
 
 def test_verify_without_a_derivable_query_endpoint_is_refused_before_any_work(
     fault_server: FaultFactory, first: Article
 ) -> None:
     server = fault_server(Reply(status=201))
-    with pytest.raises(
-        InputError, match="--verify needs the store's SPARQL query endpoint"
-    ) as info:
+    with pytest.raises(InputError, match="--verify needs the store's SPARQL query endpoint") as info:
         publish([first], store=server.url("/news/data"), verify=True, settings=FAST)
     assert info.value.exit_code == 2 and server.hits == 0
 
@@ -389,9 +363,7 @@ def test_500_twice_then_success_publishes(fault_server: FaultFactory, first: Art
     assert server.hits == 3 and report.results[0].http_status == 201
 
 
-def test_failure_names_article_url_and_status(
-    fault_server: FaultFactory, first: Article, second: Article
-) -> None:
+def test_failure_names_article_url_and_status(fault_server: FaultFactory, first: Article, second: Article) -> None:
     server = fault_server(Reply(status=201), Reply(status=413, body=b"payload too large"))
     report = publish([first, second], store=server.url("/store"), settings=FAST)
     assert [r.status for r in report.results] == [PublishStatus.OK, PublishStatus.FAILED]
@@ -430,9 +402,7 @@ def test_an_article_that_does_not_conform_is_not_sent(
 
 def test_bad_store_url_and_base_are_refused_before_any_work(fault_server: FaultFactory) -> None:
     never_built: list[Article] = []  # an empty run still checks its arguments first
-    with pytest.raises(
-        InputError, match=re.escape("--store 'ftp://127.0.0.1/store' is not an absolute http")
-    ):
+    with pytest.raises(InputError, match=re.escape("--store 'ftp://127.0.0.1/store' is not an absolute http")):
         publish(never_built, store="ftp://127.0.0.1/store")
     with pytest.raises(InputError, match="--query-endpoint 'nowhere' is not an absolute http"):
         publish(never_built, store="http://127.0.0.1:1/store", query_endpoint="nowhere")

@@ -118,7 +118,7 @@ def test_turtle_uses_the_base_and_readable_prefixes(dataset: Dataset) -> None:
     assert head[0] == "@base <https://kzar.example/id/> ."
     assert "@prefix kzar: <https://kzar.example/ns#> ." in head
     assert "@prefix schema: <http://schema.org/> ." in head
-    assert '<article/000_b748ee61ec8ac40c> a schema:NewsArticle , foaf:Document ;' in ttl
+    assert "<article/000_b748ee61ec8ac40c> a schema:NewsArticle , foaf:Document ;" in ttl
     assert '"68"^^xsd:nonNegativeInteger' in ttl
 
 
@@ -166,7 +166,9 @@ def test_tricky_literals_round_trip_exactly(fmt: Format) -> None:
     assert back == set(TRICKY)
 
 
-def test_write_is_atomic_and_keeps_the_old_file_on_failure(tmp_path: Path, dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_is_atomic_and_keeps_the_old_file_on_failure(
+    tmp_path: Path, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out.ttl"
     out.write_bytes(b"previous content\n")
 

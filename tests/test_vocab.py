@@ -258,8 +258,7 @@ INVALID = {
         ["expects schema:URL (an IRI)"],
     ),
     "a text property pointing to a node": (
-        "<article/a> a schema:NewsArticle ; schema:headline <place/kz> . "
-        "<place/kz> a schema:Country .",
+        "<article/a> a schema:NewsArticle ; schema:headline <place/kz> . <place/kz> a schema:Country .",
         [("RANGE", A, SCHEMA.headline, KZ)],
         ["points to the node <https://kzar.example/id/place/kz>", "give a value of that kind"],
     ),
@@ -280,8 +279,7 @@ INVALID = {
         ["which has no schema:worksFor of its own to schema:Organization"],
     ),
     "a role nobody holds": (
-        "<role/r> a schema:OrganizationRole ; schema:worksFor <org/o> . "
-        "<org/o> a schema:Organization .",
+        "<role/r> a schema:OrganizationRole ; schema:worksFor <org/o> . <org/o> a schema:Organization .",
         [("DOMAIN", R, SCHEMA.worksFor, None)],
         ["is a role with schema:worksFor, but no node links to it with schema:worksFor"],
     ),
@@ -331,9 +329,7 @@ def test_a_dataset_is_checked_across_its_named_graphs() -> None:
     dataset.graph(ID["article/a"]).add((P, RDF.type, SCHEMA.Person))
     dataset.graph(ID["article/b"]).add((P, SCHEMA.headline, Literal("x")))
     problems = check_schema_usage(dataset)
-    assert [(p.kind, p.subject, p.predicate) for p in problems] == [
-        (VocabProblemKind.DOMAIN, P, SCHEMA.headline)
-    ]
+    assert [(p.kind, p.subject, p.predicate) for p in problems] == [(VocabProblemKind.DOMAIN, P, SCHEMA.headline)]
 
 
 def test_the_check_does_not_change_its_input() -> None:
