@@ -6,6 +6,7 @@ article, an annotation, an RDF file) and names the input.
 
 Example:
     >>> import io
+    >>> from kzar_ld.errors import InputError
     >>> read_limited(io.BytesIO(b"12345"), max_bytes=4, source="in.txt", error=InputError)
     Traceback (most recent call last):
     ...
@@ -19,7 +20,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from kzar_ld.errors import InputError, KzarError
+from kzar_ld.errors import KzarError
 
 __all__ = ["read_capped", "read_limited"]
 
@@ -53,5 +54,3 @@ def read_limited(stream: BinaryIO, *, max_bytes: int, source: str, error: type[K
         )
     return data
 
-
-_ = InputError  # the doctest's error class
