@@ -23,24 +23,9 @@ from rdflib.term import Identifier
 from kzar_ld import PublishStatus, publish
 from kzar_ld.namespaces import XSD
 from kzar_ld.sparql.engine import bundled_queries, query, query_endpoint
+from kzar_ld.validation.vocab import INTEGER_TYPES
 
 pytestmark = pytest.mark.slow
-
-INTEGER_TYPES = {
-    XSD.integer,
-    XSD.nonNegativeInteger,
-    XSD.positiveInteger,
-    XSD.nonPositiveInteger,
-    XSD.negativeInteger,
-    XSD.long,
-    XSD.int,
-    XSD.short,
-    XSD.byte,
-    XSD.unsignedLong,
-    XSD.unsignedInt,
-    XSD.unsignedShort,
-    XSD.unsignedByte,
-}
 
 
 @pytest.fixture(scope="module")
