@@ -53,4 +53,3 @@ def read_limited(stream: BinaryIO, *, max_bytes: int, source: str, error: type[K
             source=source,
         )
     return data
-
