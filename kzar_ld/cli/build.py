@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -95,7 +95,7 @@ def build(
             typer.echo("kzar-ld: warning: --no-validate: the output was NOT checked against the shapes", err=True)
         settings = PipelineSettings(base=base, validate=not no_validate, max_bytes=max_bytes, entities=entities)
         to_stdout = output is None or output == "-"
-        destination = _stdout() if to_stdout else atomic_output(str(output), protect=protected_files(found))
+        destination = _Stdout() if to_stdout else atomic_output(str(output), protect=protected_files(found))
         try:
             with destination as stream:
                 writer = RdfWriter(stream, format=format)
@@ -126,11 +126,11 @@ class _NothingWritten(Exception):
     """Leave the output untouched: no article is ok, or the run stopped at a failure."""
 
 
-class _stdout:
+class _Stdout:
     """stdout as a binary stream for the RDF writer; a failure before any byte leaves it empty."""
 
-    def __enter__(self) -> typer.FileBinaryWrite:
-        return sys.stdout.buffer  # type: ignore[return-value]
+    def __enter__(self) -> BinaryIO:
+        return sys.stdout.buffer
 
     def __exit__(self, *exc: object) -> None:
         sys.stdout.buffer.flush()
