@@ -874,21 +874,30 @@ def read_annotation(
     path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, max_errors: int = DEFAULT_MAX_ERRORS
 ) -> tuple[Annotation, Located]:
     """Like :func:`load_annotation`, also returning the line map for later messages."""
+    text = read_yaml_text(path, max_bytes=max_bytes, what="annotation file")
+    return parse_annotation(text, source=os.fspath(path), max_errors=max_errors)
+
+
+def read_yaml_text(path: str | os.PathLike[str], *, max_bytes: int, what: str) -> str:
+    """The UTF-8 text of an annotation-like YAML file (a leading BOM dropped), size-capped.
+
+    Every failure is an :class:`~kzar_ld.errors.AnnotationError` naming the file (and the line
+    for bad UTF-8); ``what`` says what the file was meant to be.
+    """
     p = Path(path)
     try:
+        if p.is_dir():
+            raise AnnotationError(f"is a directory, not an {what}", source=str(p))
         data = read_capped(p, max_bytes=max_bytes, source=str(p), error=AnnotationError)
     except FileNotFoundError as exc:
-        raise AnnotationError("annotation file not found", source=str(p)) from exc
-    except IsADirectoryError as exc:
-        raise AnnotationError("is a directory, not an annotation file", source=str(p)) from exc
+        raise AnnotationError(f"{what} not found", source=str(p)) from exc
     except OSError as exc:
-        raise AnnotationError(f"cannot read the annotation: {exc.strerror}", source=str(p)) from exc
+        raise AnnotationError(f"cannot read the {what}: {exc.strerror}", source=str(p)) from exc
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise AnnotationError(f"not UTF-8 at byte offset {exc.start}", source=str(p), line=line) from exc
-    return parse_annotation(text, source=str(p), max_errors=max_errors)
 
 
 def walk_mentions(ann: Annotation) -> Iterator[tuple[str, str | None, Path_, MentionSpec, int]]:

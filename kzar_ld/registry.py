@@ -47,8 +47,10 @@ from kzar_ld.annotation import (
     Relation,
     _Model,
     parse_model,
+    read_yaml_text,
     ref_id,
 )
+from kzar_ld.defaults import DEFAULT_MAX_BYTES
 from kzar_ld.errors import AnnotationError
 
 __all__ = [
@@ -126,27 +128,11 @@ def find_registry(article_dir: str | os.PathLike[str]) -> Path | None:
 
 
 def load_registry(
-    path: str | os.PathLike[str], *, max_bytes: int = 10 * 1024 * 1024, max_errors: int = DEFAULT_MAX_ERRORS
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES, max_errors: int = DEFAULT_MAX_ERRORS
 ) -> Registry:
     """Read and check a shared-entities file; every problem is reported with its line."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if not p.is_file():
-            raise AnnotationError("the shared entities file is not a regular file", source=str(p))
-        if size > max_bytes:
-            raise AnnotationError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", source=str(p))
-        data = p.read_bytes()
-    except FileNotFoundError as exc:
-        raise AnnotationError("shared entities file not found", source=str(p)) from exc
-    except OSError as exc:
-        raise AnnotationError(f"cannot read the shared entities file: {exc.strerror}", source=str(p)) from exc
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise AnnotationError(f"not UTF-8 at byte offset {exc.start}", source=str(p), line=line) from exc
-    return parse_registry(text, source=str(p), max_errors=max_errors)
+    text = read_yaml_text(path, max_bytes=max_bytes, what="shared entities file")
+    return parse_registry(text, source=os.fspath(path), max_errors=max_errors)
 
 
 def parse_registry(text: str, *, source: str = "<entities>", max_errors: int = DEFAULT_MAX_ERRORS) -> Registry:
