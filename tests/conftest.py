@@ -107,6 +107,25 @@ def _oxigraph_binary() -> str:
     return found
 
 
+def _wait_until_answering(
+    process: subprocess.Popen[bytes], url: str, *, name: str, log_path: Path, timeout: float, **params: str
+) -> None:
+    """Return once ``url`` answers 200; fail the test session with the server's log if it dies or hangs."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"{name} exited with {process.returncode}: {log_path.read_text()[-500:]}")
+        try:
+            with requests.get(url, params=params or None, timeout=2) as answer:
+                if answer.status_code == 200:
+                    return
+        except requests.ConnectionError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"{name} did not answer on {url}: {log_path.read_text()[-500:]}")
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphServer]:
     """A real Oxigraph server on a free loopback port, for the whole test session."""
@@ -123,19 +142,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
             stdin=subprocess.DEVNULL,
         )
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"oxigraph exited with {process.returncode}: {log_path.read_text()[-500:]}")
-            try:
-                with requests.get(base + "/", timeout=0.5) as answer:
-                    if answer.status_code == 200:
-                        break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"oxigraph did not answer on {base}: {log_path.read_text()[-500:]}")
-            time.sleep(0.05)
+        _wait_until_answering(process, base + "/", name="oxigraph", log_path=log_path, timeout=15)
         yield OxigraphServer(
             base=base,
             store=f"{base}/store",
@@ -295,19 +302,7 @@ def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuo
             stdin=subprocess.DEVNULL,
         )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"virtuoso exited with {process.returncode}: {log_path.read_text()[-500:]}")
-            try:
-                with requests.get(base + "/sparql", params={"query": "ASK {}"}, timeout=2) as answer:
-                    if answer.status_code == 200:
-                        break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"virtuoso did not answer on {base}: {log_path.read_text()[-500:]}")
-            time.sleep(0.1)
+        _wait_until_answering(process, base + "/sparql", name="virtuoso", log_path=log_path, timeout=60, query="ASK {}")
         user, password = "kzar_ingest", secrets.token_hex(12)
         admin = secrets.token_hex(12)
         # The writing user gets the one grant publishing needs; the default dba password goes.
