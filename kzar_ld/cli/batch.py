@@ -30,8 +30,10 @@ __all__ = [
     "FailFastOption",
     "JobsOption",
     "MaxBytesOption",
+    "NoValidateOption",
     "QuietOption",
     "ShardOption",
+    "SourcesArgument",
     "Tally",
     "VerboseOption",
     "build_corpus",
@@ -71,6 +73,18 @@ EntitiesOption = Annotated[
         "beside the article directories, if there is one.",
         show_default=False,
     ),
+]
+SourcesArgument = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="SOURCE",
+        help="Article directories (text + annotation.yaml), directories of them, annotation files or "
+        "glob patterns; - reads article paths from stdin, one per line.",
+        show_default=False,
+    ),
+]
+NoValidateOption = Annotated[
+    bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
 ]
 DraftOption = Annotated[
     bool,

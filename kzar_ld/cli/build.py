@@ -15,8 +15,10 @@ from kzar_ld.cli.batch import (
     FailFastOption,
     JobsOption,
     MaxBytesOption,
+    NoValidateOption,
     QuietOption,
     ShardOption,
+    SourcesArgument,
     VerboseOption,
 )
 from kzar_ld.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES
@@ -42,15 +44,7 @@ worst failure (1 violations, 2 bad input). Nothing is written when no article is
 
 @app.command(epilog=_EPILOG, cls=Command)
 def build(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="SOURCE",
-            help="Article directories (text + annotation.yaml), directories of them, annotation files or "
-            "glob patterns; - reads article paths from stdin, one per line.",
-            show_default=False,
-        ),
-    ],
+    sources: SourcesArgument,
     format: Annotated[
         Format,
         typer.Option("--format", "-f", help="The output syntax.", case_sensitive=False),
@@ -67,9 +61,7 @@ def build(
     ] = None,
     base: BaseOption = DEFAULT_BASE,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
-    no_validate: Annotated[
-        bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
-    ] = False,
+    no_validate: NoValidateOption = False,
     draft: DraftOption = False,
     entities: EntitiesOption = None,
     jobs: JobsOption = None,

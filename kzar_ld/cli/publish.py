@@ -18,6 +18,7 @@ from kzar_ld.cli.batch import (
     JobsOption,
     QuietOption,
     ShardOption,
+    SourcesArgument,
     VerboseOption,
 )
 from kzar_ld.defaults import DEFAULT_BASE
@@ -49,15 +50,7 @@ Exit codes: 0 all published; 1 an article does not conform (not sent);
 
 @app.command(epilog=_EPILOG, cls=Command)
 def publish(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="SOURCE",
-            help="Article directories (text + annotation.yaml), directories of them, annotation files or "
-            "glob patterns; - reads article paths from stdin.",
-            show_default=False,
-        ),
-    ],
+    sources: SourcesArgument,
     store: Annotated[
         str,
         typer.Option(

@@ -15,7 +15,9 @@ from kzar_ld.cli.batch import (
     FailFastOption,
     JobsOption,
     MaxBytesOption,
+    NoValidateOption,
     QuietOption,
+    SourcesArgument,
     VerboseOption,
 )
 from kzar_ld.defaults import DEFAULT_BASE, DEFAULT_MAX_BYTES
@@ -33,15 +35,7 @@ Deploy the folder at the base IRI (docs/web.md) and every IRI has a page and its
 
 @app.command(epilog=_EPILOG, cls=Command)
 def site(
-    sources: Annotated[
-        list[str],
-        typer.Argument(
-            metavar="SOURCE",
-            help="Article directories (text + annotation.yaml), directories of them, annotation files or "
-            "glob patterns; - reads article paths from stdin.",
-            show_default=False,
-        ),
-    ],
+    sources: SourcesArgument,
     output: Annotated[
         Path,
         typer.Option(
@@ -54,9 +48,7 @@ def site(
     ],
     base: BaseOption = DEFAULT_BASE,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
-    no_validate: Annotated[
-        bool, typer.Option("--no-validate", help="Skip SHACL validation (not recommended; says so on stderr).")
-    ] = False,
+    no_validate: NoValidateOption = False,
     entities: EntitiesOption = None,
     draft: DraftOption = False,
     jobs: JobsOption = None,
