@@ -601,7 +601,7 @@ class Problems:
 
 
 def _plain(node: yaml.Node) -> bool:
-    return isinstance(node, yaml.ScalarNode) and node.style is None and "\n" not in node.value
+    return isinstance(node, yaml.ScalarNode) and not node.style and "\n" not in node.value
 
 
 def _to_python(
@@ -647,7 +647,7 @@ def _to_python(
     assert isinstance(node, yaml.ScalarNode)
     # Keep every scalar as the text that was written: YAML 1.1 would turn `no` into False,
     # `2023-08-24` into a date and `1_000` into a number. Only a plain `null`/`~`/empty is None.
-    if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+    if not node.style and node.value in ("", "~", "null", "Null", "NULL"):  # plain: None, or '' from libyaml
         return None
     # NFC throughout: the body is NFC, and the same name typed in NFC or NFD is one id.
     return unicodedata.normalize("NFC", node.value)
@@ -681,14 +681,7 @@ def parse_model(
 ) -> tuple[M, Located]:
     """Parse YAML text into ``model`` with line numbers; ``what`` says what an empty file lacks."""
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.AliasEvent):
-                raise AnnotationError(
-                    "YAML aliases (*name) are not allowed in annotations; write the value out",
-                    source=source,
-                    line=event.start_mark.line + 1 if event.start_mark else None,
-                )
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text, source)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -728,6 +721,37 @@ def parse_model(
     if not problems:  # pragma: no cover - pydantic always says where
         raise where.error(f"annotation: {errors[0]['msg']}", ())
     problems.raise_if_any()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# libyaml's parser, where PyYAML was built with it, is about ten times faster than the pure
+# Python one; both resolve tags in Python (SafeLoader's rules), so the nodes are the same.
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str, source: str) -> yaml.Node | None:
+    """The YAML node tree of ``text``; an alias (``*name``) is an error.
+
+    Text that libyaml rejects is parsed again by PyYAML's own parser, so a syntax error reads
+    the same whichever parser is installed.
+    """
+    # libyaml does not count a byte-order mark in its offsets; PyYAML does, as Python indexes do
+    fast = _FAST_LOADER is not None and not text.startswith("\ufeff")
+    loaders = [_FAST_LOADER, yaml.SafeLoader] if fast and _FAST_LOADER else [yaml.SafeLoader]
+    for loader in loaders:
+        try:
+            if "*" in text:  # an alias needs its indicator, so text without one has none
+                for event in yaml.parse(text, Loader=loader):
+                    if isinstance(event, yaml.AliasEvent):
+                        raise AnnotationError(
+                            "YAML aliases (*name) are not allowed in annotations; write the value out",
+                            source=source,
+                            line=event.start_mark.line + 1 if event.start_mark else None,
+                        )
+            return yaml.compose(text, Loader=loader)
+        except yaml.YAMLError:
+            if loader is yaml.SafeLoader:
+                raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 

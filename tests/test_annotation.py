@@ -192,6 +192,38 @@ def test_yaml_scalars_stay_text(tmp_path: Path) -> None:
     assert kazakhstan.alternate_names == ("no", "1_000")  # type: ignore[union-attr]
 
 
+_TRICKY_YAML = [
+    "format: kzar-annotation/1\r\nempty:\r\ntilde: ~\r\nquoted: ''\r\nnull_word: null\r\n",
+    "people:\n  - id: p\n    mentions: [Kairat Umarov, the Kazakh diplomat]\n    note: '😀 é'\n",
+    "\ufeffpeople:\n  - id: p\n    mentions: [Welber Barral, ambassador]\n",
+    "text: |\n  two\n  lines\nflow: {a: [x, y], b: 'z'}\n",
+    "bad: [unclosed\n",
+    "a: &x [1]\nb: *x\n",
+]
+
+
+@pytest.mark.parametrize("text", _TRICKY_YAML)
+def test_libyaml_and_pure_python_yaml_read_annotations_alike(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # libyaml is used where PyYAML has it; values, lines, flow splits and errors must not change
+    import yaml
+
+    from kzar_ld import annotation
+
+    def read(loader: object) -> object:
+        monkeypatch.setattr(annotation, "_FAST_LOADER", loader)
+        try:
+            node = annotation._compose(text, "t.yaml")
+        except (yaml.YAMLError, AnnotationError) as exc:
+            return type(exc).__name__, str(exc)
+        lines: dict[object, int] = {}
+        splits: list[object] = []
+        assert node is not None
+        return annotation._to_python(node, (), lines, "t.yaml", splits, text, []), lines, splits  # type: ignore[arg-type]
+
+    assert yaml.__with_libyaml__, "PyYAML without libyaml: this test would compare the pure parser with itself"
+    assert read(yaml.CSafeLoader) == read(None)
+
+
 def test_missing_annotation_and_missing_text(tmp_path: Path) -> None:
     with pytest.raises(AnnotationError, match=r"no annotation\.yaml in the article directory"):
         load_article(tmp_path)
