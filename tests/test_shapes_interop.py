@@ -123,7 +123,6 @@ _HELPERS = {
     HELPERS.OrganizationNode: SCHEMA.Organization,
     HELPERS.EventNode: SCHEMA.Event,
     HELPERS.RoleNode: SCHEMA.Role,
-    HELPERS.CreativeWorkNode: SCHEMA.CreativeWork,
     HELPERS.AgentNode: FOAF.Agent,
 }
 
@@ -142,9 +141,10 @@ def _written_type_sets() -> list[frozenset[URIRef]]:
     return sets
 
 
-def _listed(helper: URIRef) -> set[URIRef]:
+def _listed(shape: URIRef) -> set[URIRef]:
+    """The classes in the ``?class IN (...)`` list of a shape's SPARQL constraint."""
     text = " ".join(
-        str(q) for c in shapes_graph().objects(helper, SH.sparql) for q in shapes_graph().objects(c, SH.select)
+        str(q) for c in shapes_graph().objects(shape, SH.sparql) for q in shapes_graph().objects(c, SH.select)
     )
     [inside] = re.findall(r"\?class IN \(([^)]*)\)", text)
     prefixes = {"schema": str(SCHEMA), "foaf": str(FOAF), "kzar": str(KZAR)}
@@ -162,6 +162,33 @@ def test_class_helpers_cover_every_type_the_mapping_writes(helper: URIRef) -> No
     graph = shapes_graph()
     for shape in set(graph.subjects(SH.targetClass, base)):
         assert listed - {FOAF.Document, SCHEMA.Person} <= set(graph.objects(shape, SH.targetClass)) | {base}
+
+
+# Shapes that list the classes of two helpers in one query (one query per node instead of an
+# sh:or of the helpers, which checks every value twice) must list exactly the helpers' classes.
+_COMBINED = {
+    HELPERS.EventAttendee: _listed(HELPERS.OrganizationNode) | {SCHEMA.Person},
+    HELPERS.PersonAffiliation: _listed(HELPERS.OrganizationNode) | _listed(HELPERS.RoleNode),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(_COMBINED), ids=lambda h: h.removeprefix(str(KZSH)))
+def test_combined_class_lists_agree_with_their_helpers(shape: URIRef) -> None:
+    assert _listed(shape) == _COMBINED[shape]
+
+
+def test_document_shapes_target_every_creative_work_class_the_mapping_writes() -> None:
+    # Disjointness with documents is checked from the documents' side (an article has one
+    # document and many people), so those targets must catch every document kzar_ld writes.
+    graph = shapes_graph()
+    shapes = set(graph.subjects(SH.targetClass, SCHEMA.CreativeWork))
+    assert {HELPERS.PersonNotDocument, HELPERS.OrganizationNotDocument} <= shapes
+    for shape in shapes:
+        targets = set(graph.objects(shape, SH.targetClass))
+        assert FOAF.Document in targets
+        for types in _written_type_sets():
+            if any(SCHEMA.CreativeWork in superclasses(t) for t in types):
+                assert types & targets, f"{sorted(types)} is a creative work but not a target of {shape.n3()}"
 
 
 # ---------------------------------------------------------------------------------------------

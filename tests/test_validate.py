@@ -140,7 +140,8 @@ VARIANTS = {
         _city_nationality, UMAROV, "PersonNationality", SH.ClassConstraintComponent, "must be a country"
     ),
     "attendee that is a place": (
-        _place_attendee, BARRAL_MEETING, "EventAttendee", SH.OrConstraintComponent, "must be a person or an organisation"
+        _place_attendee, BARRAL_MEETING, "EventAttendee", SH.SPARQLConstraintComponent,
+        "must be a person or an organisation",
     ),
     "invented schema property": (
         _invented_property, UMAROV, "SchemaOrgUsage", KZSH.VocabularyConstraintComponent,

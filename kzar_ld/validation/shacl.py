@@ -8,9 +8,10 @@ turns violations into a :class:`~kzar_ld.errors.NotConformingError` when the cal
 How it stays fast and linear:
 
 * the shapes are parsed once per process and reused;
-* no inference runs per validation: :func:`kzar_ld.validation.vocab.with_inferred_types` adds the
-  superclass types (one pass), so ``sh:targetClass schema:Event`` also finds a
-  ``kzar:WorkingVisit``;
+* no inference runs per validation: the graph is read once into a read-only indexed copy
+  (:mod:`kzar_ld.validation.frozen`) together with the superclass types of its nodes
+  (:func:`kzar_ld.validation.vocab.inferred_types`), so ``sh:targetClass schema:Event`` also
+  finds a ``kzar:WorkingVisit``;
 * a dataset is validated one named graph at a time (one graph per article), so the cost grows
   with the number of articles, not with its square;
 * SPARQL-based constraints run on an Oxigraph copy of the graph. pySHACL hands their text to
@@ -29,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -292,7 +294,8 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     >>> [r.source_shape.n3(SHAPES_NAMESPACES) for r in validate(data).violations]
     ['kzsh:PlaceName']
     """
-    from kzar_ld.validation.vocab import check_schema_usage, with_inferred_types
+    from kzar_ld.validation.frozen import frozen_graph
+    from kzar_ld.validation.vocab import check_schema_usage, inferred_types
 
     shipped = shapes is None
     shapes_to_use = _shared_shapes() if shapes is None else shapes
@@ -300,7 +303,12 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     graphs: list[IdentifiedNode | None] = []
     for name, part in _parts(graph):
         graphs.append(name)
-        data = with_inferred_types(part)
+        asserted = list(part)  # within a dataset, this walks the graph's own triples only
+        data = frozen_graph(
+            itertools.chain(asserted, inferred_types(asserted)),
+            identifier=part.identifier,
+            namespaces=part.namespaces(),
+        )
         results.extend(_shacl_results(data, shapes_to_use, graph_name=name))
         if shipped:
             results.extend(_vocabulary_results(check_schema_usage(part), data, graph_name=name))
@@ -324,19 +332,31 @@ def shapes_graph() -> Graph:
 
 @cache
 def _shared_shapes() -> Graph:
-    """The parsed shipped shapes, shared by every validation in the process: never changed."""
+    """The parsed shipped shapes, shared by every validation in the process: read-only.
+
+    pySHACL reads a shape's parameters from this graph every time it checks a node against
+    it, hundreds of times per article, so it lives on the indexed :class:`FrozenStore`.
+    """
+    from pyshacl.shapes_graph import ShapesGraph
+
+    from kzar_ld.validation.frozen import frozen_graph
+
     graph = Graph()
     for resource in resource_files("shapes", suffix=".ttl"):
         graph.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
-    return graph
+    # pySHACL adds its "system triples" (sh:path a rdf:Property ...) to every shapes graph it is
+    # given; with them in already, adding them again changes nothing.
+    triples = itertools.chain(graph, ShapesGraph.system_triples)
+    return frozen_graph(triples, identifier=graph.identifier, namespaces=graph.namespaces())
 
 
 def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
     """The graphs to validate one by one: a plain graph as is, a dataset graph by graph.
 
-    Each graph of a dataset is copied out first (sorted by name, for a stable report). In the
+    The graphs of a dataset come sorted by name, for a stable report. Each is read once, whole
+    (which walks that graph's own triples only), into the frozen copy that is validated: in the
     dataset's store, a pattern such as ``?s rdf:type ?o`` within one graph walks the matches of
-    every graph, so working on the graphs in place would make validating N articles cost N².
+    every graph, so validating the graphs in place would make N articles cost N².
     """
     if not isinstance(graph, ConjunctiveGraph):  # a Dataset is one too
         yield None, graph
@@ -350,21 +370,10 @@ def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
         key=lambda g: str(g.identifier),
     )
     if len(default) or not named:
-        yield None, _standalone(default)
-    elif len(named) == 1:
-        # One graph (one article): nothing else to walk past, so no copy is needed.
-        assert isinstance(named[0].identifier, IdentifiedNode)
-        yield named[0].identifier, named[0]
-        return
+        yield None, default
     for part in named:
         assert isinstance(part.identifier, IdentifiedNode)
-        yield part.identifier, _standalone(part)
-
-
-def _standalone(part: Graph) -> Graph:
-    copy = Graph(identifier=part.identifier)
-    copy += part  # iterates this graph's own triples only
-    return copy
+        yield part.identifier, part
 
 
 def _shacl_results(data: Graph, shapes: Graph, *, graph_name: IdentifiedNode | None) -> list[ValidationResult]:

@@ -50,6 +50,7 @@ __all__ = [
     "VocabProblem",
     "VocabProblemKind",
     "check_schema_usage",
+    "inferred_types",
     "is_known_term",
     "is_pending",
     "superclasses",
@@ -379,11 +380,26 @@ def with_inferred_types(graph: Graph) -> Graph:
     result = Graph(identifier=graph.identifier)
     _copy_bindings(graph, result)
     result += graph
-    for s, o in graph.subject_objects(_TYPE):
-        if isinstance(o, URIRef):
-            for cls in vocab.supers(o):
-                result.add((s, _TYPE, cls))
+    result.addN((s, p, o, result) for s, p, o in inferred_types(list(graph)))
     return result
+
+
+def inferred_types(triples: Iterable[_Triple]) -> Iterator[_Triple]:
+    """The ``rdf:type`` triples that :func:`with_inferred_types` adds to ``triples`` (a graph).
+
+    They include the asserted types themselves; a set of triples absorbs those.
+
+    >>> place = URIRef("https://kzar.example/id/place/kz")
+    >>> sorted(o.n3() for _, _, o in inferred_types([(place, RDF.type, SCHEMA.Country)]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['<http://schema.org/AdministrativeArea>', '<http://schema.org/Country>',
+     '<http://schema.org/Place>', '<http://schema.org/Thing>']
+    """
+    vocab = _vocabulary()
+    for s, p, o in triples:
+        if p == _TYPE and isinstance(o, URIRef):
+            for cls in vocab.supers(o):
+                yield s, _TYPE, cls
 
 
 def _copy_bindings(source: Graph, target: Graph) -> None:
