@@ -301,3 +301,17 @@ def test_the_documentation_lists_every_shape() -> None:
     documentation = (GOLDEN.parent.parent / "docs" / "validation.md").read_text(encoding="utf-8")
     listed = set(re.findall(r"`([A-Z][A-Za-z0-9]+)`", documentation))
     assert {s.removeprefix(SHAPES) for s in _checked_shapes()} <= listed
+
+
+def test_shapes_are_read_as_rdflib_reads_them() -> None:
+    # The shipped shapes are parsed by Oxigraph for speed: the graph must be rdflib's own parse.
+    from pyshacl.shapes_graph import ShapesGraph
+    from rdflib.compare import isomorphic
+
+    expected = Graph()
+    for resource in resource_files("shapes", suffix=".ttl"):
+        expected.parse(data=resource.read_text(encoding="utf-8"), format="turtle")
+    for triple in ShapesGraph.system_triples:
+        expected.add(triple)
+    assert isomorphic(shapes_graph(), expected)
+    assert dict(shapes_graph().namespaces())["kzsh"] == URIRef(SHAPES)

@@ -207,60 +207,74 @@ class _Vocabulary:
 
 @cache
 def _vocabulary() -> _Vocabulary:
+    # ~14,000 triples: the loop compares plain strings and makes each IRI's URIRef once.
+    iris: dict[str, URIRef] = {}
+
+    def iri(value: str) -> URIRef:
+        found = iris.get(value)
+        if found is None:
+            found = iris[value] = URIRef(value)
+        return found
+
     types: dict[URIRef, set[URIRef]] = defaultdict(set)
     edges: dict[URIRef, set[URIRef]] = defaultdict(set)
     domains: dict[URIRef, set[URIRef]] = defaultdict(set)
     ranges: dict[URIRef, set[URIRef]] = defaultdict(set)
     pending: set[URIRef] = set()
     about: dict[str, dict[str, str]] = defaultdict(dict)
+    rdf_type, subclass_of, equivalent = str(RDF.type), str(RDFS.subClassOf), str(OWL.equivalentClass)
+    domain_includes, range_includes = str(SCHEMA.domainIncludes), str(SCHEMA.rangeIncludes)
+    part_of, pending_iri = str(SCHEMA.isPartOf), str(_PENDING)
+    described = (str(RDFS.label), str(OWL.versionInfo))
+    named, literal = ox.NamedNode, ox.Literal
     for triple in _shipped_triples():
-        if not isinstance(triple.subject, ox.NamedNode):
+        subject_node, obj = triple.subject, triple.object
+        if type(subject_node) is not named:
             continue
-        if isinstance(triple.object, ox.Literal):
-            if triple.predicate.value in (str(RDFS.label), str(OWL.versionInfo)):
-                about[triple.subject.value][triple.predicate.value] = triple.object.value
+        predicate = triple.predicate.value
+        if type(obj) is literal:
+            if predicate in described:
+                about[subject_node.value][predicate] = obj.value
             continue
-        if not isinstance(triple.object, ox.NamedNode):
+        if type(obj) is not named:
             continue
-        subject, predicate, obj = (
-            URIRef(triple.subject.value),
-            URIRef(triple.predicate.value),
-            URIRef(triple.object.value),
-        )
-        if predicate == RDF.type:
-            types[subject].add(obj)
-        elif predicate == RDFS.subClassOf:
-            edges[subject].add(obj)
-        elif predicate == OWL.equivalentClass:
+        subject, value = subject_node.value, obj.value
+        if predicate == rdf_type:
+            types[iri(subject)].add(iri(value))
+        elif predicate == subclass_of:
+            edges[iri(subject)].add(iri(value))
+        elif predicate == equivalent:
             # Equivalence is a subclass link both ways.
-            edges[subject].add(obj)
-            edges[obj].add(subject)
-        elif predicate == SCHEMA.domainIncludes and str(subject).startswith(str(SCHEMA)):
-            domains[subject].add(obj)
-        elif predicate == SCHEMA.rangeIncludes and str(subject).startswith(str(SCHEMA)):
-            ranges[subject].add(obj)
-        elif predicate == SCHEMA.isPartOf and obj == _PENDING:
-            pending.add(subject)
+            edges[iri(subject)].add(iri(value))
+            edges[iri(value)].add(iri(subject))
+        elif predicate == domain_includes and subject.startswith(_SCHEMA_NS):
+            domains[iri(subject)].add(iri(value))
+        elif predicate == range_includes and subject.startswith(_SCHEMA_NS):
+            ranges[iri(subject)].add(iri(value))
+        elif predicate == part_of and value == pending_iri:
+            pending.add(iri(subject))
 
     classes = {term for term, kinds in types.items() if kinds & _CLASS_TYPES}
     properties = {term for term, kinds in types.items() if kinds & _PROPERTY_TYPES}
+    ontology_type = OWL.Ontology
     individuals = {
         term: frozenset(kinds)
         for term, kinds in types.items()
-        if term not in classes and term not in properties and OWL.Ontology not in kinds
+        if term not in classes and term not in properties and ontology_type not in kinds
     }
     closure = _closure(classes | set(edges), edges)
-    datatype_roots = {cls for cls in classes if SCHEMA.DataType in types[cls]}
+    data_type, quantity = SCHEMA.DataType, SCHEMA.Quantity
+    datatype_roots = {cls for cls in classes if data_type in types[cls]}
     datatypes = {cls for cls in classes if closure[cls] & datatype_roots}
     # schema.org writes quantities as strings ("3 kg", "PT1H"), so a string fits them too.
-    quantities = {cls for cls in classes if SCHEMA.Quantity in closure[cls]}
+    quantities = {cls for cls in classes if quantity in closure[cls]}
     literal_fits: dict[URIRef, frozenset[URIRef]] = {}
     for datatype, cls in _LITERAL_CLASSES.items():
         fits = set(closure.get(cls, {cls}))
         if cls == SCHEMA.Text:
             fits |= quantities
         literal_fits[datatype] = frozenset(fits)
-    ontologies = [term for term, kinds in types.items() if OWL.Ontology in kinds]
+    ontologies = [term for term, kinds in types.items() if ontology_type in kinds]
     names: dict[str, str] = {}
     for namespace in _CHECKED:
         # kzar's ontology IRI is its namespace without the '#'.
