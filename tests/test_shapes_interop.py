@@ -164,9 +164,10 @@ def test_class_helpers_cover_every_type_the_mapping_writes(helper: URIRef) -> No
         assert listed - {FOAF.Document, SCHEMA.Person} <= set(graph.objects(shape, SH.targetClass)) | {base}
 
 
-# Shapes that list the classes of two helpers in one query (one query per node instead of an
-# sh:or of the helpers, which checks every value twice) must list exactly the helpers' classes.
+# Shapes that list a helper's classes in a query of their own (one query per node instead of an
+# sh:or or sh:node of helpers, which checks every value again) must list exactly those classes.
 _COMBINED = {
+    HELPERS.OrganizationTyping: _listed(HELPERS.OrganizationNode),
     HELPERS.EventAttendee: _listed(HELPERS.OrganizationNode) | {SCHEMA.Person},
     HELPERS.PersonAffiliation: _listed(HELPERS.OrganizationNode) | _listed(HELPERS.RoleNode),
 }

@@ -197,15 +197,16 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             else:
                 dataset = load_rdf(source.path, format=fmt, max_bytes=settings.max_bytes)
             lap("load")
-        report = None
-        if settings.validate:
-            from kzar_ld.validation.shacl import validate
-
-            report = validate(dataset)
-            lap("validate")
         nquads, graphs, triples = _nquads(dataset)
         unconfirmed = _unconfirmed(dataset) if source.kind is not SourceKind.RDF else 0
         lap("serialize")
+        report = None
+        if settings.validate:
+            from kzar_ld.validation.shacl import validate_serialized
+
+            # the N-Quads are written anyway: Oxigraph reads them for the SPARQL constraints
+            report = validate_serialized(dataset, nquads)
+            lap("validate")
     except Exception as exc:  # one bad source must never stop a batch
         return Outcome(
             source=source,

@@ -294,9 +294,30 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     >>> [r.source_shape.n3(SHAPES_NAMESPACES) for r in validate(data).violations]
     ['kzsh:PlaceName']
     """
+    return _validate(graph, shapes=shapes, nquads=None)
+
+
+def validate_serialized(graph: Graph, nquads: bytes) -> ValidationReport:
+    """:func:`validate` with the shipped shapes, for a caller that has ``graph`` as N-Quads already.
+
+    ``nquads`` must be exactly ``graph``'s statements (what :func:`kzar_ld.serialize` writes as
+    N-Quads); Oxigraph parses them for the SPARQL-based constraints instead of copying the
+    graph term by term, which is most of the cost of that copy. The report is the same as
+    :func:`validate`'s. The pipeline, which writes N-Quads anyway, validates this way.
+    """
+    if b"_:" in nquads:  # blank nodes: their labels would have to agree; copy term by term
+        return _validate(graph, shapes=None, nquads=None)
+    return _validate(graph, shapes=None, nquads=nquads)
+
+
+def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> ValidationReport:
     from kzar_ld.validation.frozen import frozen_graph
     from kzar_ld.validation.vocab import check_schema_usage, inferred_types
 
+    statements = None
+    if nquads is not None:
+        statements = ox.Store()
+        statements.load(nquads, format=ox.RdfFormat.N_QUADS)
     shipped = shapes is None
     shapes_to_use = _shared_shapes() if shapes is None else shapes
     results: list[ValidationResult] = []
@@ -304,12 +325,14 @@ def validate(graph: Graph, *, shapes: Graph | None = None) -> ValidationReport:
     for name, part in _parts(graph):
         graphs.append(name)
         asserted = list(part)  # within a dataset, this walks the graph's own triples only
+        inferred = set(inferred_types(asserted)).difference(asserted)
         data = frozen_graph(
-            itertools.chain(asserted, inferred_types(asserted)),
+            itertools.chain(asserted, sorted(inferred, key=str)),
             identifier=part.identifier,
             namespaces=part.namespaces(),
         )
-        results.extend(_shacl_results(data, shapes_to_use, graph_name=name))
+        mirror = None if statements is None else _Mirror(statements, name, inferred)
+        results.extend(_shacl_results(data, shapes_to_use, graph_name=name, mirror=mirror))
         if shipped:
             results.extend(_vocabulary_results(check_schema_usage(part), data, graph_name=name))
     return ValidationReport(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=tuple(graphs))
@@ -389,10 +412,12 @@ def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
         yield part.identifier, part
 
 
-def _shacl_results(data: Graph, shapes: Graph, *, graph_name: IdentifiedNode | None) -> list[ValidationResult]:
+def _shacl_results(
+    data: Graph, shapes: Graph, *, graph_name: IdentifiedNode | None, mirror: _Mirror | None = None
+) -> list[ValidationResult]:
     import pyshacl  # about 0.1 s to import: only when validation is asked for
 
-    focus = _OxigraphSparqlGraph(data)
+    focus = _OxigraphSparqlGraph(data, mirror=mirror)
     _, report, _ = pyshacl.validate(focus, shacl_graph=shapes, inference="none", inplace=True, allow_warnings=True)
     assert isinstance(report, Graph)
     results = []
@@ -460,6 +485,32 @@ def _read_path(report: Graph, node: Node) -> ResultPath:
 # SPARQL on Oxigraph
 
 
+@dataclass(frozen=True)
+class _Mirror:
+    """The statements of one graph in an Oxigraph store parsed from N-Quads, plus its inferred types.
+
+    The store may hold other graphs too: queries read ``graph`` as their default graph.
+    """
+
+    store: ox.Store
+    graph: IdentifiedNode | None
+    inferred: Iterable[tuple[Node, Node, Node]]
+
+    def ready(self) -> tuple[ox.Store, ox.NamedNode | ox.DefaultGraph]:
+        """Add the inferred types to the store; return it and the graph to query."""
+        name = ox.DefaultGraph() if self.graph is None else ox.NamedNode(str(self.graph))
+        terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+
+        def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+            found = terms.get(node)
+            if found is None:
+                found = terms[node] = to_oxigraph(node)
+            return found
+
+        self.store.extend(ox.Quad(term(s), term(p), term(o), name) for s, p, o in self.inferred)  # type: ignore[arg-type]
+        return self.store, name
+
+
 class _OxigraphSparqlGraph(Graph):
     """A view of ``source`` whose SELECT and ASK queries run on an Oxigraph copy of it.
 
@@ -471,14 +522,16 @@ class _OxigraphSparqlGraph(Graph):
     holding a term Oxigraph refuses (rdflib lets ``URIRef("urn:has space")`` through).
     """
 
-    def __init__(self, source: Graph) -> None:
+    def __init__(self, source: Graph, *, mirror: _Mirror | None = None) -> None:
         super().__init__(
             store=source.store,
             identifier=source.identifier,
             namespace_manager=source.namespace_manager,
         )
         self._source = source
+        self._prepared = mirror
         self._mirror: ox.Store | None = None
+        self._default_graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
         self._refused = False  # a term of the graph has no Oxigraph equivalent
         self._to_ox: dict[Identifier, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
         self._from_ox: dict[Any, Identifier] = {}
@@ -511,7 +564,7 @@ class _OxigraphSparqlGraph(Graph):
             self._refused = True
             return None
         try:
-            answer = store.query(text, substitutions=substitutions)
+            answer = store.query(text, substitutions=substitutions, default_graph=self._default_graph)
         except SyntaxError:
             return None
         if isinstance(answer, ox.QueryBoolean):
@@ -535,6 +588,8 @@ class _OxigraphSparqlGraph(Graph):
         return outcome
 
     def _store_copy(self) -> ox.Store:
+        if self._mirror is None and self._prepared is not None:
+            self._mirror, self._default_graph = self._prepared.ready()
         if self._mirror is None:
             store = ox.Store()
             default = ox.DefaultGraph()
