@@ -34,7 +34,7 @@ from kzar_ld._gc import paused_gc
 from kzar_ld.errors import OutputError
 from kzar_ld.formats import Format
 from kzar_ld.namespaces import PREFIXES, RDF, SCHEMA
-from kzar_ld.terms import to_oxigraph
+from kzar_ld.terms import to_oxigraph, to_oxigraph_cached
 
 __all__ = [
     "Format",
@@ -116,14 +116,7 @@ def _graph_name(g: object) -> Node | None:
 
 
 def _ox_statements(quads: list[Quad], *, graphs: bool) -> Iterator[ox.Triple | ox.Quad]:
-    cache: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-    def conv(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-        found = cache.get(t)
-        if found is None:
-            found = cache[t] = to_oxigraph(t)
-        return found
-
+    conv = to_oxigraph_cached()
     for s, p, o, g in quads:
         if graphs:
             graph = ox.DefaultGraph() if g is None else conv(g)

@@ -10,13 +10,17 @@ Example:
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["from_oxigraph", "to_oxigraph"]
+__all__ = ["OxTerm", "from_oxigraph", "to_oxigraph", "to_oxigraph_cached"]
+
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -38,6 +42,16 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
             return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
         return ox.Literal(str(term))
     raise TypeError(f"cannot convert the RDF term {term!r}")
+
+
+def to_oxigraph_cached() -> Callable[[Node], OxTerm]:
+    """A :func:`to_oxigraph` that converts each distinct term once: statements repeat their terms.
+
+    >>> convert = to_oxigraph_cached()
+    >>> convert(URIRef("urn:a")) is convert(URIRef("urn:a"))
+    True
+    """
+    return functools.cache(to_oxigraph)
 
 
 def from_oxigraph(term: Any) -> URIRef | BNode | Literal:

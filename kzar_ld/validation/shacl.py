@@ -49,7 +49,7 @@ from kzar_ld.errors import NotConformingError
 from kzar_ld.formats import ReportFormat
 from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 from kzar_ld.resources import resource_files
-from kzar_ld.terms import from_oxigraph, to_oxigraph
+from kzar_ld.terms import from_oxigraph, to_oxigraph, to_oxigraph_cached
 
 __all__ = [
     "KZSH",
@@ -499,14 +499,7 @@ class _Mirror:
     def ready(self) -> tuple[ox.Store, ox.NamedNode | ox.DefaultGraph]:
         """Add the inferred types to the store; return it and the graph to query."""
         name = ox.DefaultGraph() if self.graph is None else ox.NamedNode(str(self.graph))
-        terms: dict[Node, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
-
-        def term(node: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-            found = terms.get(node)
-            if found is None:
-                found = terms[node] = to_oxigraph(node)
-            return found
-
+        term = to_oxigraph_cached()
         self.store.extend(ox.Quad(term(s), term(p), term(o), name) for s, p, o in self.inferred)  # type: ignore[arg-type]
         return self.store, name
 

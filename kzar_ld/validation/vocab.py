@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import difflib
 import enum
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -208,13 +209,7 @@ class _Vocabulary:
 @cache
 def _vocabulary() -> _Vocabulary:
     # ~14,000 triples: the loop compares plain strings and makes each IRI's URIRef once.
-    iris: dict[str, URIRef] = {}
-
-    def iri(value: str) -> URIRef:
-        found = iris.get(value)
-        if found is None:
-            found = iris[value] = URIRef(value)
-        return found
+    iri = functools.cache(URIRef)
 
     types: dict[URIRef, set[URIRef]] = defaultdict(set)
     edges: dict[URIRef, set[URIRef]] = defaultdict(set)
