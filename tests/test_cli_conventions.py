@@ -68,7 +68,8 @@ def test_verbose_gives_a_line_per_article() -> None:
     result = runner.invoke(app, ["build", EXAMPLE, "-v", "-o", "-"])
     assert result.exit_code == 0, result.stderr
     assert re.search(
-        r"000_b748ee61ec8ac40c: \d+ statements \(load \d+ ms, build \d+ ms, validate \d+ ms", result.stderr
+        r"000_b748ee61ec8ac40c: \d+ statements \(load \d+ ms, build \d+ ms, serialize \d+ ms, validate \d+ ms",
+        result.stderr,
     )
 
 
