@@ -21,10 +21,11 @@ from collections.abc import Generator, Iterable, Iterator
 from typing import Any
 
 from rdflib import Graph, URIRef
+from rdflib.paths import Path
 from rdflib.store import Store
 from rdflib.term import IdentifiedNode, Node
 
-__all__ = ["FrozenStore", "frozen_graph"]
+__all__ = ["FrozenGraph", "FrozenStore", "frozen_graph"]
 
 _Triple = tuple[Node, Node, Node]
 _Index = dict[Node, dict[Node, dict[Node, None]]]  # dicts as ordered sets
@@ -67,37 +68,51 @@ class FrozenStore(Store):
     def triples(  # type: ignore[override]
         self, triple_pattern: tuple[Node | None, Node | None, Node | None], context: Any = None
     ) -> Iterator[tuple[_Triple, tuple[Graph, ...]]]:
-        for triple in self._match(*triple_pattern):
+        for triple in self.match(*triple_pattern):
             yield triple, _NO_CONTEXTS
 
-    def _match(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[_Triple]:
+    def match(self, s: Node | None, p: Node | None, o: Node | None) -> Iterator[_Triple]:
+        """The triples matching a pattern (``None`` matches anything), in one plain generator."""
         if s is not None:
             by_predicate = self._spo.get(s)
             if not by_predicate:
                 return
             if p is not None:
-                objects = by_predicate.get(p, {})
+                objects = by_predicate.get(p)
+                if not objects:
+                    return
                 if o is None:
-                    yield from ((s, p, x) for x in objects)
+                    for x in objects:
+                        yield (s, p, x)
                 elif o in objects:
-                    yield s, p, o
+                    yield (s, p, o)
             elif o is not None:
-                yield from ((s, x, o) for x in self._osp.get(o, {}).get(s, {}))
+                for x in self._osp.get(o, {}).get(s, ()):
+                    yield (s, x, o)
             else:
-                yield from ((s, x, y) for x, objects in by_predicate.items() for y in objects)
+                for x, objects in by_predicate.items():
+                    for y in objects:
+                        yield (s, x, y)
         elif p is not None:
             by_object = self._pos.get(p)
             if not by_object:
                 return
             if o is not None:
-                yield from ((x, p, o) for x in by_object.get(o, {}))
+                for x in by_object.get(o, ()):
+                    yield (x, p, o)
             else:
-                yield from ((x, p, y) for y, subjects in by_object.items() for x in subjects)
+                for y, subjects in by_object.items():
+                    for x in subjects:
+                        yield (x, p, y)
         elif o is not None:
-            yield from ((x, y, o) for x, predicates in self._osp.get(o, {}).items() for y in predicates)
+            for x, predicates in self._osp.get(o, {}).items():
+                for y in predicates:
+                    yield (x, y, o)
         else:
             for x, by_predicate in self._spo.items():
-                yield from ((x, y, z) for y, objects in by_predicate.items() for z in objects)
+                for y, objects in by_predicate.items():
+                    for z in objects:
+                        yield (x, y, z)
 
     def contexts(self, triple: Any = None) -> Generator[Graph, None, None]:
         yield from _NO_CONTEXTS
@@ -149,14 +164,30 @@ class FrozenStore(Store):
         yield from self._namespaces.items()
 
 
+class FrozenGraph(Graph):
+    """A graph that asks a :class:`FrozenStore` for its triples directly (one generator, not three).
+
+    On any other store, it is an ordinary rdflib graph.
+    """
+
+    def triples(  # type: ignore[override]
+        self, triple: tuple[Node | None, Node | Path | None, Node | None]
+    ) -> Iterator[tuple[Node, Node | Path, Node]]:
+        store = self.store
+        s, p, o = triple
+        if isinstance(store, FrozenStore) and not isinstance(p, Path):
+            return store.match(s, p, o)
+        return super().triples(triple)
+
+
 def frozen_graph(
     triples: Iterable[_Triple],
     *,
     identifier: IdentifiedNode | str | None = None,
     namespaces: Iterable[tuple[str, URIRef]] = (),
-) -> Graph:
+) -> FrozenGraph:
     """A graph on a :class:`FrozenStore` of ``triples``, with ``namespaces`` bound."""
-    graph = Graph(store=FrozenStore(triples), identifier=identifier, bind_namespaces="none")
+    graph = FrozenGraph(store=FrozenStore(triples), identifier=identifier, bind_namespaces="none")
     for prefix, namespace in namespaces:
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph

@@ -50,6 +50,7 @@ from kzar_ld.formats import ReportFormat
 from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 from kzar_ld.resources import resource_files
 from kzar_ld.terms import from_oxigraph, to_oxigraph, to_oxigraph_cached
+from kzar_ld.validation.frozen import FrozenGraph, frozen_graph
 
 __all__ = [
     "KZSH",
@@ -311,7 +312,6 @@ def validate_serialized(graph: Graph, nquads: bytes) -> ValidationReport:
 
 
 def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> ValidationReport:
-    from kzar_ld.validation.frozen import frozen_graph
     from kzar_ld.validation.vocab import check_schema_usage, inferred_types
 
     statements = None
@@ -361,8 +361,6 @@ def _shared_shapes() -> Graph:
     it, hundreds of times per article, so it lives on the indexed :class:`FrozenStore`.
     """
     from pyshacl.shapes_graph import ShapesGraph
-
-    from kzar_ld.validation.frozen import frozen_graph
 
     # Oxigraph parses the Turtle (in a fifth of rdflib's time); the terms become rdflib's, with
     # fresh blank nodes per file, as rdflib's own parser would give.
@@ -504,7 +502,7 @@ class _Mirror:
         return self.store, name
 
 
-class _OxigraphSparqlGraph(Graph):
+class _OxigraphSparqlGraph(FrozenGraph):
     """A view of ``source`` whose SELECT and ASK queries run on an Oxigraph copy of it.
 
     The copy is made on the first query, so ``source`` must not change while it is queried.
