@@ -292,7 +292,7 @@ def graph_names(data: Graph) -> tuple[str, ...]:
     """
     if not isinstance(data, Dataset):
         return ("",) if len(data) else ()
-    names = {_graph_name(g) for _, _, _, g in data.quads((None, None, None, None))}
+    names = {_graph_name(g) for g in data.graphs() if len(g)}  # a graph's size is kept, not counted
     return tuple(sorted("" if n is None else str(n) for n in names))
 
 

@@ -170,6 +170,7 @@ def test_class_helpers_cover_every_type_the_mapping_writes(helper: URIRef) -> No
 # sh:or or sh:node of helpers, which checks every value again) must list exactly those classes.
 _COMBINED = {
     HELPERS.OrganizationTyping: _listed(HELPERS.OrganizationNode),
+    HELPERS.PersonNotOrganization: _listed(HELPERS.OrganizationNode) | {FOAF.Organization},
     HELPERS.EventAttendee: _listed(HELPERS.OrganizationNode) | {SCHEMA.Person},
     HELPERS.PersonAffiliation: _listed(HELPERS.OrganizationNode) | _listed(HELPERS.RoleNode),
 }

@@ -149,7 +149,7 @@ VARIANTS = {
         "schema:birthCity, which is not a property of schema.org",
     ),
     "both person and organisation": (
-        _person_and_organisation, UMAROV, "PersonNotOrganization", SH.NotConstraintComponent,
+        _person_and_organisation, UMAROV, "PersonNotOrganization", SH.SPARQLConstraintComponent,
         "both as a person and as an organisation",
     ),
 }  # fmt: skip
