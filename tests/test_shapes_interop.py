@@ -123,7 +123,7 @@ def test_without_our_typing_the_old_class_tests_would_have_failed() -> None:
 _HELPERS = {
     HELPERS.PlaceNode: SCHEMA.Place,
     HELPERS.OrganizationNode: SCHEMA.Organization,
-    HELPERS.EventNode: SCHEMA.Event,
+    HELPERS.EventHierarchy: SCHEMA.Event,  # lists the event classes in its own query
     HELPERS.RoleNode: SCHEMA.Role,
     HELPERS.AgentNode: FOAF.Agent,
 }
