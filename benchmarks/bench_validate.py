@@ -31,8 +31,9 @@ import kzar_ld  # noqa: E402
 
 IMPORTED = time.perf_counter()
 
+from kzar_ld.validation.frozen import frozen_graph  # noqa: E402
 from kzar_ld.validation.shacl import validate  # noqa: E402
-from kzar_ld.validation.vocab import check_schema_usage, with_inferred_types  # noqa: E402
+from kzar_ld.validation.vocab import check_schema_usage, inferred_types  # noqa: E402
 
 EXAMPLE = "examples/kazinform-2023-08-24"
 ID = "https://kzar.example/id/"
@@ -89,12 +90,12 @@ def main() -> None:
     print(f"import kzar_ld: {IMPORTED - START:.2f} s")
     print(f"first validation (imports pyshacl, reads the shapes and the vocabulary): {cold:.2f} s")
     whole = median_ms(lambda: validate(first))
-    types = median_ms(lambda: with_inferred_types(graph))
+    types = median_ms(lambda: frozen_graph([*graph, *inferred_types(list(graph))]))
     vocabulary = median_ms(lambda: check_schema_usage(graph))
     print(f"first article ({len(graph):,} triples, {mentions} mentions), median of 5: {whole:.0f} ms")
     print(
-        f"  superclass types {types:.0f} ms, vocabulary check {vocabulary:.0f} ms, "
-        f"copy + SHACL + report {whole - types - vocabulary:.0f} ms"
+        f"  read-only copy with superclass types {types:.0f} ms, vocabulary check {vocabulary:.0f} ms, "
+        f"SHACL + report {whole - types - vocabulary:.0f} ms"
     )
     print()
     print(f"{'articles':>8}  {'triples':>10}  {'build s':>8}  {'validate s':>10}  {'ms/article':>10}  {'vs 1':>6}")
