@@ -380,7 +380,7 @@ def _shared_shapes() -> Graph:
         prefixes.update(parser.prefixes)
     # pySHACL adds its "system triples" (sh:path a rdf:Property ...) to every shapes graph it is
     # given; with them in already, adding them again changes nothing.
-    triples.extend(ShapesGraph.system_triples)
+    triples.extend(getattr(ShapesGraph, "system_triples", ()))
     return frozen_graph(triples, namespaces=[(p, URIRef(n)) for p, n in sorted(prefixes.items())])
 
 
