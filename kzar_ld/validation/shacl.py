@@ -312,7 +312,7 @@ def validate_serialized(graph: Graph, nquads: bytes) -> ValidationReport:
 
 
 def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> ValidationReport:
-    from kzar_ld.validation.vocab import check_schema_usage, inferred_types
+    from kzar_ld.validation.vocab import check_triples, inferred_types
 
     statements = None
     if nquads is not None:
@@ -334,7 +334,7 @@ def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> Va
         mirror = None if statements is None else _Mirror(statements, name, inferred)
         results.extend(_shacl_results(data, shapes_to_use, graph_name=name, mirror=mirror))
         if shipped:
-            results.extend(_vocabulary_results(check_schema_usage(part), data, graph_name=name))
+            results.extend(_vocabulary_results(check_triples(asserted), data, graph_name=name))
     return ValidationReport(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=tuple(graphs))
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "VocabProblem",
     "VocabProblemKind",
     "check_schema_usage",
+    "check_triples",
     "inferred_types",
     "is_known_term",
     "is_pending",
@@ -443,7 +444,16 @@ def check_schema_usage(graph: Graph) -> list[VocabProblem]:
     >>> [(p.kind.name, p.predicate.n3()) for p in check_schema_usage(graph)]
     [('UNKNOWN_PROPERTY', '<http://schema.org/nmae>')]
     """
-    return _Checker(_vocabulary(), _triples(graph)).run()
+    return check_triples(_triples(graph))
+
+
+def check_triples(triples: Iterable[_Triple]) -> list[VocabProblem]:
+    """:func:`check_schema_usage` of the triples of one graph, given as triples.
+
+    >>> check_triples([(URIRef("https://kzar.example/id/x"), RDF.type, URIRef("http://schema.org/Persn"))])[0].kind.name
+    'UNKNOWN_CLASS'
+    """
+    return _Checker(_vocabulary(), set(triples)).run()
 
 
 _Triple = tuple[Node, Node, Node]
