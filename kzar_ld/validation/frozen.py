@@ -4,9 +4,10 @@ pySHACL asks the data graph for some hundred thousand triple patterns per articl
 ``Memory`` store answers each one with the bookkeeping of the graphs a triple belongs to (a
 context string per match), which one standalone graph does not need. :class:`FrozenStore`
 keeps one set of triples in three nested-dict indexes (by subject, predicate and object) and
-answers a pattern by walking the index of its first bound term: about a fifth less time for a
-whole validation. It cannot be changed after it is built, so a graph on it can be shared with
-the Oxigraph copy that runs the SPARQL constraints without the two drifting apart.
+answers a pattern by walking the index of its first bound term: for the data and the shapes,
+about a tenth to a fifth less time for a whole validation. It cannot be changed after it is
+built, so a graph on it can be shared with the Oxigraph copy that runs the SPARQL constraints
+without the two drifting apart.
 
     >>> from rdflib import URIRef
     >>> a, p, b = URIRef("urn:a"), URIRef("urn:p"), URIRef("urn:b")
