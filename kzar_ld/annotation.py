@@ -736,8 +736,8 @@ def _compose(text: str, source: str) -> yaml.Node | None:
     the same whichever parser is installed.
     """
     # libyaml does not count a byte-order mark in its offsets; PyYAML does, as Python indexes do
-    fast = _FAST_LOADER is not None and not text.startswith("\ufeff")
-    loaders = [_FAST_LOADER, yaml.SafeLoader] if fast and _FAST_LOADER else [yaml.SafeLoader]
+    fast = None if text.startswith("\ufeff") else _FAST_LOADER
+    loaders = [yaml.SafeLoader] if fast is None else [fast, yaml.SafeLoader]
     for loader in loaders:
         try:
             if "*" in text:  # an alias needs its indicator, so text without one has none

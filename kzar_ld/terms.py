@@ -25,7 +25,7 @@ OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+def to_oxigraph(term: Node) -> OxTerm:
     """The pyoxigraph term with the same value, datatype or language as an rdflib term.
 
     >>> to_oxigraph(URIRef("http://schema.org/name"))

@@ -49,7 +49,7 @@ from kzar_ld.errors import NotConformingError
 from kzar_ld.formats import ReportFormat
 from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 from kzar_ld.resources import resource_files
-from kzar_ld.terms import from_oxigraph, to_oxigraph, to_oxigraph_cached
+from kzar_ld.terms import OxTerm, from_oxigraph, to_oxigraph, to_oxigraph_cached
 from kzar_ld.validation.frozen import FrozenGraph, frozen_graph
 
 __all__ = [
@@ -524,7 +524,7 @@ class _OxigraphSparqlGraph(FrozenGraph):
         self._mirror: ox.Store | None = None
         self._default_graph: ox.NamedNode | ox.DefaultGraph = ox.DefaultGraph()
         self._refused = False  # a term of the graph has no Oxigraph equivalent
-        self._to_ox: dict[Identifier, ox.NamedNode | ox.BlankNode | ox.Literal] = {}
+        self._to_ox: dict[Identifier, OxTerm] = {}
         self._from_ox: dict[Any, Identifier] = {}
 
     def query(
@@ -548,7 +548,7 @@ class _OxigraphSparqlGraph(FrozenGraph):
             return None
         try:
             store = self._store_copy()
-            substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            substitutions: dict[ox.Variable, OxTerm | ox.Triple] = {
                 ox.Variable(str(name)): self._ox(term) for name, term in bindings.items()
             }
         except ValueError:
@@ -591,7 +591,7 @@ class _OxigraphSparqlGraph(FrozenGraph):
             self._mirror = store
         return self._mirror
 
-    def _ox(self, term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    def _ox(self, term: Identifier) -> OxTerm:
         found = self._to_ox.get(term)
         if found is not None:
             return found
