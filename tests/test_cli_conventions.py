@@ -86,3 +86,68 @@ def test_no_color_is_honoured(tmp_path: Path) -> None:
     assert b"ETA" in coloured and colour.search(coloured)  # the progress bar is in colour...
     plain = stderr_on_terminal(command, env={"NO_COLOR": "1"})
     assert b"ETA" in plain and not colour.search(plain)  # ...unless NO_COLOR is set
+
+
+def _cli_modules_after(*args: str) -> list[str]:
+    """The command modules a fresh ``kzar-ld ARGS`` imports."""
+    import subprocess
+
+    script = (
+        "import sys\n"
+        "from kzar_ld.cli import app\n"
+        "try:\n"
+        f"    app({list(args)!r}, prog_name='kzar-ld')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('kzar_ld.cli.'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    return done.stdout.splitlines()[-1].split()
+
+
+def test_help_and_version_import_no_command_module() -> None:
+    assert _cli_modules_after("--help") == []
+    assert _cli_modules_after("--version") == []
+
+
+def test_a_command_imports_only_its_own_module() -> None:
+    assert _cli_modules_after("draft", "--help") == ["kzar_ld.cli.draft"]
+    assert _cli_modules_after("build", "--help") == ["kzar_ld.cli.batch", "kzar_ld.cli.build"]
+
+
+def test_the_command_table_matches_the_commands() -> None:
+    import importlib
+    import pkgutil
+
+    import kzar_ld.cli as cli
+
+    for module in pkgutil.iter_modules(cli.__path__):
+        importlib.import_module(f"kzar_ld.cli.{module.name}")
+    registered = {info.name or info.callback.__name__ for info in app.registered_commands if info.callback}
+    assert registered == set(cli.COMMANDS)
+    for name, (module_name, text) in cli.COMMANDS.items():
+        command = cli._load_command(name)
+        assert command.callback is not None and command.callback.__module__ == f"kzar_ld.cli.{module_name}"
+        assert " ".join((command.help or "").split("\n\n")[0].split()) == text, name
+
+
+@pytest.mark.parametrize("width", [60, 80, 200])
+def test_help_lists_the_commands_as_the_loaded_commands_would(width: int) -> None:
+    import typer.main
+    from typer.core import TyperGroup
+
+    group = typer.main.get_command(app)
+    assert isinstance(group, TyperGroup)
+    context = group.context_class(group, terminal_width=width, max_content_width=width)
+    lazy, loaded = context.make_formatter(), context.make_formatter()
+    assert lazy.width == width
+    group.format_commands(context, lazy)
+    TyperGroup.format_commands(group, context, loaded)  # imports and asks every command
+    assert lazy.getvalue() == loaded.getvalue()
+    assert "build" in lazy.getvalue() and "validate" in lazy.getvalue()
+
+
+def test_an_unknown_command_is_a_usage_error_with_a_suggestion() -> None:
+    result = runner.invoke(app, ["buld"])
+    assert result.exit_code == 2
+    assert "No such command 'buld'" in result.output and "'build'" in result.output
