@@ -315,3 +315,46 @@ def test_shapes_are_read_as_rdflib_reads_them() -> None:
         expected.add(triple)
     assert isomorphic(shapes_graph(), expected)
     assert dict(shapes_graph().namespaces())["kzsh"] == URIRef(SHAPES)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("SELECT $this\n  WHERE {\n\t$this ?p ?o .\n}\n", "SELECT $this WHERE { $this ?p ?o . }"),
+        (
+            'SELECT $this {\n $this ?p "two  spaces\\"  and  more" }',
+            'SELECT $this { $this ?p "two  spaces\\"  and  more" }',
+        ),
+        ("ASK { ?s ?p '''long\n  string''' }", "ASK { ?s ?p '''long\n  string''' }"),
+        ("ASK { ?s ?p 'it\\'s  so' }", "ASK { ?s ?p 'it\\'s  so' }"),
+        ("ASK { <http://x.example/#a>  ?p ?o }  # a comment\n", "ASK { <http://x.example/#a> ?p ?o }"),
+        ("ASK { ?s ?p ?o # a comment\n FILTER (?o < 3) }", "ASK { ?s ?p ?o FILTER (?o < 3) }"),
+        ('ASK { ?s ?p "#not a comment" }', 'ASK { ?s ?p "#not a comment" }'),
+    ],
+)
+def test_one_line_sparql_keeps_strings_iris_and_drops_comments(query: str, expected: str) -> None:
+    from kzar_ld.validation.shacl import one_line_sparql
+
+    assert one_line_sparql(query) == expected
+
+
+def test_shipped_queries_run_on_one_line_with_the_same_meaning() -> None:
+    # Validation reads the shapes with each SPARQL text on one line; everything else is as written,
+    # and each one-line text is the same query (rdflib's algebra of both is equal).
+    from rdflib.plugins.sparql import prepareQuery
+
+    from kzar_ld.validation.shacl import _shared_shapes
+
+    written, validated = shapes_graph(), _shared_shapes()
+    texts = {SH.select, SH.ask}
+    assert {t for t in written if t[1] not in texts} == {t for t in validated if t[1] not in texts}
+    prefixes = dict(written.namespaces())
+    pairs = [
+        (str(w), str(v))
+        for text in texts
+        for s in written.subjects(text, None)
+        for w, v in zip(sorted(written.objects(s, text)), sorted(validated.objects(s, text)), strict=True)
+    ]
+    assert len(pairs) >= 20 and all("\n" in w and "\n" not in v for w, v in pairs)
+    for was, now in pairs:
+        assert prepareQuery(now, initNs=prefixes).algebra == prepareQuery(was, initNs=prefixes).algebra, now

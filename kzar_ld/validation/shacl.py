@@ -16,7 +16,9 @@ How it stays fast and linear:
   with the number of articles, not with its square;
 * SPARQL-based constraints run on an Oxigraph copy of the graph. pySHACL hands their text to
   ``Graph.query`` once per focus node, and rdflib would parse and evaluate it in Python each
-  time; Oxigraph parses and evaluates it natively, with ``$this`` substituted.
+  time; Oxigraph parses and evaluates it natively, with ``$this`` substituted;
+* those SPARQL texts are read on one line (:func:`one_line_sparql`): pySHACL checks each text
+  with regular expressions before every evaluation, and some rescan it from every line start.
 
 Example:
     >>> from kzar_ld import build_graph, load_article
@@ -32,6 +34,7 @@ from __future__ import annotations
 import enum
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -59,6 +62,7 @@ __all__ = [
     "Severity",
     "ValidationReport",
     "ValidationResult",
+    "one_line_sparql",
     "shapes_graph",
     "validate",
 ]
@@ -339,27 +343,24 @@ def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> Va
 
 
 def shapes_graph() -> Graph:
-    """A copy of the shipped shapes (every ``.ttl`` in the ``shapes`` resource folder).
+    """A copy of the shipped shapes (every ``.ttl`` in the ``shapes`` resource folder), as written.
 
     The shapes are parsed once per process; each call returns a new graph, free to change.
 
     >>> (KZSH.SchemaOrgUsage, RDF.type, SH.NodeShape) in shapes_graph()
     True
     """
+    triples, prefixes = _shape_triples()
     copy = Graph()
-    copy += _shared_shapes()
-    for prefix, namespace in _shared_shapes().namespaces():
+    for prefix, namespace in prefixes:
         copy.bind(prefix, namespace)
+    copy.addN((s, p, o, copy) for s, p, o in triples)
     return copy
 
 
 @cache
-def _shared_shapes() -> Graph:
-    """The parsed shipped shapes, shared by every validation in the process: read-only.
-
-    pySHACL reads a shape's parameters from this graph every time it checks a node against
-    it, hundreds of times per article, so it lives on the indexed :class:`FrozenStore`.
-    """
+def _shape_triples() -> tuple[tuple[tuple[Node, Node, Node], ...], tuple[tuple[str, URIRef], ...]]:
+    """The triples and prefixes of the shipped shapes, parsed once per process."""
     from pyshacl.shapes_graph import ShapesGraph
 
     # Oxigraph parses the Turtle (in a fifth of rdflib's time); the terms become rdflib's, with
@@ -381,7 +382,61 @@ def _shared_shapes() -> Graph:
     # pySHACL adds its "system triples" (sh:path a rdf:Property ...) to every shapes graph it is
     # given; with them in already, adding them again changes nothing.
     triples.extend(getattr(ShapesGraph, "system_triples", ()))
-    return frozen_graph(triples, namespaces=[(p, URIRef(n)) for p, n in sorted(prefixes.items())])
+    return tuple(triples), tuple((p, URIRef(n)) for p, n in sorted(prefixes.items()))
+
+
+@cache
+def _shared_shapes() -> Graph:
+    """The shipped shapes as validation reads them, shared by every validation in the process: read-only.
+
+    pySHACL reads a shape's parameters from this graph every time it checks a node against
+    it, hundreds of times per article, so it lives on the indexed :class:`FrozenStore`. Its
+    SPARQL texts are on one line (:func:`one_line_sparql`).
+    """
+    triples, prefixes = _shape_triples()
+    return frozen_graph(
+        ((s, p, _one_line_literal(o) if p in _SPARQL_TEXTS else o) for s, p, o in triples), namespaces=prefixes
+    )
+
+
+# Before each evaluation of a SPARQL-based constraint (a hundred per article) pySHACL checks its
+# text with a dozen regular expressions, and some of them rescan the text from the start of each
+# line: that costs more than Oxigraph's evaluation of the query. The shipped queries are written
+# across lines, to be read, and validated on one line.
+_SPARQL_TEXTS = frozenset({SH.select, SH.ask})
+_SPARQL_TOKEN = re.compile(
+    "|".join(
+        (
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',  # long strings
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"(?:[^"\\\n]|\\.)*"',  # short strings
+            r"'(?:[^'\\\n]|\\.)*'",
+            r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIs (one may hold a #)
+            r"(?P<space>(?:\s|#[^\n]*)+)",  # whitespace and comments
+            r"""[^\s"'<#]+""",  # anything else, verbatim
+            r".",
+        )
+    ),
+    re.DOTALL,
+)
+
+
+def one_line_sparql(query: str) -> str:
+    """``query`` on one line: each run of whitespace and comments becomes one space.
+
+    Strings and IRIs are kept as they are; in SPARQL, whitespace elsewhere only separates
+    tokens, and a comment ends at the end of its line, so the query means what it meant.
+
+    >>> one_line_sparql('SELECT $this  # the focus node\\nWHERE {\\n  $this ?p "a  b" .\\n}\\n')
+    'SELECT $this WHERE { $this ?p "a  b" . }'
+    """
+    return "".join(" " if m.group("space") else m.group() for m in _SPARQL_TOKEN.finditer(query)).strip()
+
+
+def _one_line_literal(value: Node) -> Node:
+    if not isinstance(value, Literal):
+        return value
+    return Literal(one_line_sparql(str(value)), lang=value.language, datatype=value.datatype)
 
 
 def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
