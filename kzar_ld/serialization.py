@@ -40,6 +40,7 @@ __all__ = [
     "Format",
     "atomic_output",
     "graph_names",
+    "graph_nquads",
     "nquads_to_dataset",
     "nquads_to_trig",
     "serialize",
@@ -84,27 +85,45 @@ def sorted_quads(data: Graph, *, graphs: bool) -> list[Quad]:
     else:
         raw = ((s, p, o, None) for s, p, o in data)
     with paused_gc():
-        quads = {(s, p, o, g if graphs else None) for s, p, o, g in raw}
-        articles = {s for s, p, o, _ in quads if p == RDF.type and o == SCHEMA.NewsArticle}
-        # Rank every distinct term once; sorting then compares small integer tuples, which keeps
-        # the cost close to linear in the number of statements.
-        terms: set[Node] = set()
-        for quad in quads:
-            terms.update(t for t in quad if t is not None)
-        rank: dict[Node | None, int] = {t: i for i, t in enumerate(sorted(terms, key=_term_key))}
-        rank[None] = -1
-        rdf_type = RDF.type
-        return sorted(
-            quads,
-            key=lambda q: (
-                rank[q[3]],
-                q[0] not in articles,
-                rank[q[0]],
-                q[1] != rdf_type,
-                rank[q[1]],
-                rank[q[2]],
-            ),
-        )
+        return _sort_quads({(s, p, o, g if graphs else None) for s, p, o, g in raw})
+
+
+def graph_nquads(name: URIRef, statements: Iterable[tuple[Node, Node, Node]]) -> bytes:
+    """The N-Quads of one named graph given as its statements (:func:`kzar_ld.mapping.article_statements`).
+
+    The same bytes as :func:`serialize` writes for a dataset holding that graph alone.
+
+    >>> from kzar_ld.namespaces import SCHEMA
+    >>> graph_nquads(URIRef("https://x.example/g"), [(URIRef("https://x.example/a"), SCHEMA.name, Literal("A"))])
+    b'<https://x.example/a> <http://schema.org/name> "A" <https://x.example/g> .\\n'
+    """
+    with paused_gc():
+        quads = _sort_quads({(s, p, o, name) for s, p, o in statements})
+        return _ox_bytes(list(_ox_statements(quads, graphs=True)), Format.NQUADS)
+
+
+def _sort_quads(quads: set[Quad]) -> list[Quad]:
+    """The quads in the order of :func:`sorted_quads`."""
+    articles = {s for s, p, o, _ in quads if p == RDF.type and o == SCHEMA.NewsArticle}
+    # Rank every distinct term once; sorting then compares small integer tuples, which keeps
+    # the cost close to linear in the number of statements.
+    terms: set[Node] = set()
+    for quad in quads:
+        terms.update(t for t in quad if t is not None)
+    rank: dict[Node | None, int] = {t: i for i, t in enumerate(sorted(terms, key=_term_key))}
+    rank[None] = -1
+    rdf_type = RDF.type
+    return sorted(
+        quads,
+        key=lambda q: (
+            rank[q[3]],
+            q[0] not in articles,
+            rank[q[0]],
+            q[1] != rdf_type,
+            rank[q[1]],
+            rank[q[2]],
+        ),
+    )
 
 
 def _graph_name(g: object) -> Node | None:

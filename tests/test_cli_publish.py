@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from conftest import FaultServer, OxigraphServer, Reply, free_port
-from rdflib import Dataset
+from rdflib import URIRef
 from typer.testing import CliRunner
 
 import kzar_ld.mapping as mapping
 from kzar_ld.annotated import Article
 from kzar_ld.cli import app
-from kzar_ld.mapping import build_graph
+from kzar_ld.mapping import Triple
 from kzar_ld.namespaces import SCHEMA
 
 FaultFactory = Callable[..., FaultServer]
@@ -166,14 +166,13 @@ def test_incomplete_credentials_are_bad_input(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_an_article_that_does_not_conform_exits_1(fault_server: FaultFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_build = build_graph
+    real_statements = mapping.article_statements
 
-    def without_headline(article: Article, *, base: str) -> Dataset:
-        dataset = real_build(article, base=base)
-        dataset.remove((None, SCHEMA.headline, None))  # type: ignore[arg-type]
-        return dataset
+    def without_headline(article: Article, *, base: str) -> tuple[URIRef, list[Triple]]:
+        name, statements = real_statements(article, base=base)
+        return name, [t for t in statements if t[1] != SCHEMA.headline]
 
-    monkeypatch.setattr(mapping, "build_graph", without_headline)
+    monkeypatch.setattr(mapping, "article_statements", without_headline)
     server = fault_server(Reply(status=201))
     result = runner.invoke(app, ["publish", FIRST, "--store", server.url("/store"), "--jobs", "1"])
     assert result.exit_code == 1

@@ -377,3 +377,44 @@ def test_entities_option_names_the_shared_entity_file(tmp_path: Path) -> None:
         load_article(articles / n, entities=registry) for n in ("fictional-consulate-opening", "fictional-credentials")
     ]
     assert out.read_bytes() == serialize(build_graph(expected), format=Format.NQUADS)
+
+
+def _articles_to_compare(tmp_path: Path) -> list[Path]:
+    (invalid,) = make_corpus(tmp_path / "invalid", 1, invalid=(0,))
+    return [EXAMPLE, ROOT / "tests" / "data" / "articles" / "fictional-round-table", invalid]
+
+
+def test_an_article_outcome_is_what_the_dataset_gives(tmp_path: Path) -> None:
+    # The pipeline never puts an article's statements in an rdflib store: its N-Quads, counts and
+    # report must be those of build_graph's dataset.
+    from kzar_ld import validate
+    from kzar_ld.serialization import graph_names
+
+    for folder in _articles_to_compare(tmp_path):
+        dataset = build_graph(load_article(folder))
+        outcome = process_source(Source(str(folder), SourceKind.ARTICLE))
+        assert outcome.nquads == serialize(dataset, format=Format.NQUADS), folder
+        assert outcome.graphs == graph_names(dataset)
+        assert outcome.triples == len(dataset)
+        assert outcome.report is not None
+        assert outcome.report == validate(dataset), folder
+    assert not outcome.report.conforms  # the invalid one: the comparison covers a violation
+
+
+def test_validating_statements_with_blank_nodes_gives_the_dataset_report() -> None:
+    from rdflib import BNode, Dataset, Literal, URIRef
+
+    from kzar_ld import validate
+    from kzar_ld.mapping import graph_namespaces
+    from kzar_ld.namespaces import RDF, SCHEMA
+    from kzar_ld.serialization import graph_nquads
+    from kzar_ld.validation.shacl import validate_statements
+
+    name = URIRef("https://kzar.example/id/article/x")
+    place = BNode()
+    statements = [(place, RDF.type, SCHEMA.City), (place, SCHEMA.alternateName, Literal("X"))]
+    dataset = Dataset()
+    dataset.graph(name).addN((s, p, o, dataset.graph(name)) for s, p, o in statements)
+    report = validate_statements(name, statements, graph_nquads(name, statements), namespaces=graph_namespaces())
+    assert report == validate(dataset)
+    assert [r.focus_node for r in report.violations] and all(r.focus_node == place for r in report.violations)

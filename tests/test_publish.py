@@ -23,7 +23,7 @@ import kzar_ld.mapping
 from kzar_ld.annotated import Article, load_article
 from kzar_ld.errors import InputError, IriError, NotConformingError, RemoteError
 from kzar_ld.iris import DEFAULT_BASE
-from kzar_ld.mapping import build_graph
+from kzar_ld.mapping import Triple, build_graph
 from kzar_ld.namespaces import SCHEMA, XSD
 from kzar_ld.publishing import PublishReport, PublishStatus, derive_query_endpoint, publish
 from kzar_ld.remote import HttpSettings, graph_get, sparql_query
@@ -380,15 +380,15 @@ def test_failure_names_article_url_and_status(fault_server: FaultFactory, first:
 def test_an_article_that_does_not_conform_is_not_sent(
     fault_server: FaultFactory, first: Article, second: Article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_build = build_graph
+    real_statements = kzar_ld.mapping.article_statements
 
-    def without_headline(article: Article, *, base: str) -> Dataset:
-        dataset = real_build(article, base=base)
+    def without_headline(article: Article, *, base: str) -> tuple[URIRef, list[Triple]]:
+        name, statements = real_statements(article, base=base)
         if article.id == first.id:
-            dataset.remove((None, SCHEMA.headline, None))  # type: ignore[arg-type]
-        return dataset
+            statements = [t for t in statements if t[1] != SCHEMA.headline]
+        return name, statements
 
-    monkeypatch.setattr(kzar_ld.mapping, "build_graph", without_headline)
+    monkeypatch.setattr(kzar_ld.mapping, "article_statements", without_headline)
     server = fault_server(Reply(status=201))
     report = publish([first, second], store=server.url("/store"), settings=FAST)
     assert [r.status for r in report.results] == [PublishStatus.SKIPPED_INVALID, PublishStatus.OK]

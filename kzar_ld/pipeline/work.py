@@ -168,9 +168,11 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
         timings.append((stage, now - clock))
         clock = now
 
+    report = None
     try:
         if source.kind in (SourceKind.ARTICLE, SourceKind.DRAFT):
-            from kzar_ld.mapping import build_graph
+            from kzar_ld.mapping import article_statements, count_unconfirmed_statements, graph_namespaces
+            from kzar_ld.serialization import graph_nquads
 
             if article is None and source.kind is SourceKind.DRAFT:
                 from kzar_ld.drafting import load_drafted_article
@@ -184,8 +186,20 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
                 lap("load")
             article_id = article.id
             warnings = article.warnings
-            dataset = build_graph(article, base=settings.base)
+            # The statements stay a list: serialised and validated as they are, never stored.
+            name, statements = article_statements(article, base=settings.base)
             lap("build")
+            nquads = graph_nquads(name, statements)
+            graphs: tuple[str, ...] = (str(name),) if statements else ()
+            triples = len(statements)
+            unconfirmed = count_unconfirmed_statements(statements)
+            lap("serialize")
+            if settings.validate:
+                from kzar_ld.validation.shacl import validate_statements
+
+                # the N-Quads are written anyway: Oxigraph reads them for the SPARQL constraints
+                report = validate_statements(name, statements, nquads, namespaces=graph_namespaces())
+                lap("validate")
         else:
             from kzar_ld.rdfio.reader import InputFormat, load_rdf, parse_rdf
 
@@ -197,16 +211,14 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
             else:
                 dataset = load_rdf(source.path, format=fmt, max_bytes=settings.max_bytes)
             lap("load")
-        nquads, graphs, triples = _nquads(dataset)
-        unconfirmed = _unconfirmed(dataset) if source.kind is not SourceKind.RDF else 0
-        lap("serialize")
-        report = None
-        if settings.validate:
-            from kzar_ld.validation.shacl import validate_serialized
+            nquads, graphs, triples = _nquads(dataset)
+            unconfirmed = 0
+            lap("serialize")
+            if settings.validate:
+                from kzar_ld.validation.shacl import validate_serialized
 
-            # the N-Quads are written anyway: Oxigraph reads them for the SPARQL constraints
-            report = validate_serialized(dataset, nquads)
-            lap("validate")
+                report = validate_serialized(dataset, nquads)
+                lap("validate")
     except Exception as exc:  # one bad source must never stop a batch
         return Outcome(
             source=source,
@@ -226,12 +238,6 @@ def _process(source: Source, settings: PipelineSettings, *, article: Article | N
         warnings=warnings,
         unconfirmed=unconfirmed,
     )
-
-
-def _unconfirmed(dataset: Dataset) -> int:
-    from kzar_ld.mapping import count_unconfirmed
-
-    return count_unconfirmed(dataset)
 
 
 def _nquads(dataset: Dataset) -> tuple[bytes, tuple[str, ...], int]:

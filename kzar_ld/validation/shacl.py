@@ -35,7 +35,7 @@ import enum
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -65,6 +65,8 @@ __all__ = [
     "one_line_sparql",
     "shapes_graph",
     "validate",
+    "validate_serialized",
+    "validate_statements",
 ]
 
 
@@ -315,31 +317,74 @@ def validate_serialized(graph: Graph, nquads: bytes) -> ValidationReport:
     return _validate(graph, shapes=None, nquads=nquads)
 
 
-def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> ValidationReport:
-    from kzar_ld.validation.vocab import check_triples, inferred_types
+def validate_statements(
+    name: URIRef,
+    statements: Sequence[tuple[Node, Node, Node]],
+    nquads: bytes,
+    *,
+    namespaces: Iterable[tuple[str, URIRef]] = (),
+) -> ValidationReport:
+    """:func:`validate_serialized` for one named graph given as its statements, not in a store.
 
-    statements = None
-    if nquads is not None:
-        statements = ox.Store()
-        statements.load(nquads, format=ox.RdfFormat.N_QUADS)
-    shipped = shapes is None
-    shapes_to_use = _shared_shapes() if shapes is None else shapes
+    ``statements`` are the graph's statements, each once (:func:`kzar_ld.mapping.article_statements`),
+    ``nquads`` exactly those statements in graph ``name`` (:func:`kzar_ld.serialization.graph_nquads`);
+    ``namespaces`` are the prefixes the graph would have bound. The report is the one
+    :func:`validate` gives for a dataset holding that graph.
+    """
+    if b"_:" in nquads:  # blank nodes: validate a dataset, copied term by term
+        dataset = Dataset()
+        for prefix, namespace in namespaces:
+            dataset.bind(prefix, namespace)
+        graph = dataset.graph(name)
+        graph.addN((s, p, o, graph) for s, p, o in statements)
+        return _validate(dataset, shapes=None, nquads=None)
+    store = _parsed(nquads)
+    results = _part_results(name, name, statements, namespaces, shapes=None, store=store)
+    return ValidationReport(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=(name,))
+
+
+def _parsed(nquads: bytes | None) -> ox.Store | None:
+    if nquads is None:
+        return None
+    store = ox.Store()
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _validate(graph: Graph, *, shapes: Graph | None, nquads: bytes | None) -> ValidationReport:
+    store = _parsed(nquads)
     results: list[ValidationResult] = []
     graphs: list[IdentifiedNode | None] = []
     for name, part in _parts(graph):
         graphs.append(name)
         asserted = list(part)  # within a dataset, this walks the graph's own triples only
-        inferred = set(inferred_types(asserted)).difference(asserted)
-        data = frozen_graph(
-            itertools.chain(asserted, sorted(inferred, key=str)),
-            identifier=part.identifier,
-            namespaces=part.namespaces(),
-        )
-        mirror = None if statements is None else _Mirror(statements, name, inferred)
-        results.extend(_shacl_results(data, shapes_to_use, graph_name=name, mirror=mirror))
-        if shipped:
-            results.extend(_vocabulary_results(check_triples(asserted), data, graph_name=name))
+        results.extend(_part_results(name, part.identifier, asserted, part.namespaces(), shapes=shapes, store=store))
     return ValidationReport(results=tuple(sorted(results, key=ValidationResult.sort_key)), graphs=tuple(graphs))
+
+
+def _part_results(
+    name: IdentifiedNode | None,
+    identifier: IdentifiedNode,
+    asserted: Sequence[tuple[Node, Node, Node]],
+    namespaces: Iterable[tuple[str, URIRef]],
+    *,
+    shapes: Graph | None,
+    store: ox.Store | None,
+) -> list[ValidationResult]:
+    """The results for one graph: its statements ``asserted``, each once; ``name`` is None for a default graph."""
+    from kzar_ld.validation.vocab import check_triples, inferred_types
+
+    inferred = set(inferred_types(asserted)).difference(asserted)
+    data = frozen_graph(
+        itertools.chain(asserted, sorted(inferred, key=str)),
+        identifier=identifier,
+        namespaces=namespaces,
+    )
+    mirror = None if store is None else _Mirror(store, name, inferred)
+    results = _shacl_results(data, _shared_shapes() if shapes is None else shapes, graph_name=name, mirror=mirror)
+    if shapes is None:
+        results.extend(_vocabulary_results(check_triples(asserted), data, graph_name=name))
+    return results
 
 
 def shapes_graph() -> Graph:
