@@ -13,16 +13,17 @@ Example:
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from kzar_ld.errors import WorkerError
 from kzar_ld.pipeline.sources import Source
 from kzar_ld.pipeline.work import Outcome, PipelineSettings, process_source
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 __all__ = ["default_jobs", "run_pipeline"]
 
@@ -78,6 +79,11 @@ def run_pipeline(
 def _run_pool(
     sources: Sequence[Source], *, settings: PipelineSettings, workers: int, fail_fast: bool
 ) -> Iterator[Outcome]:
+    # imported here: a run in this process needs neither (about 15 ms of start-up)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # forkserver: workers start from a clean, single-threaded server process (fork from a
     # process with threads, such as a progress bar's, can deadlock), with our modules preloaded.
     context = multiprocessing.get_context("forkserver")
