@@ -338,23 +338,70 @@ def test_one_line_sparql_keeps_strings_iris_and_drops_comments(query: str, expec
     assert one_line_sparql(query) == expected
 
 
-def test_shipped_queries_run_on_one_line_with_the_same_meaning() -> None:
-    # Validation reads the shapes with each SPARQL text on one line; everything else is as written,
-    # and each one-line text is the same query (rdflib's algebra of both is equal).
+def test_shipped_queries_run_on_one_line_with_their_prefixes_and_the_same_meaning() -> None:
+    # Validation reads the shapes with each SPARQL text on one line, starting with the PREFIX
+    # declarations its sh:prefixes link gives (and that link left out); everything else is as
+    # written, and each validated text alone is the same query as the written one with its
+    # declared prefixes (rdflib's algebra of both is equal).
     from rdflib.plugins.sparql import prepareQuery
 
     from kzar_ld.validation.shacl import _shared_shapes
 
     written, validated = shapes_graph(), _shared_shapes()
     texts = {SH.select, SH.ask}
-    assert {t for t in written if t[1] not in texts} == {t for t in validated if t[1] not in texts}
-    prefixes = dict(written.namespaces())
+    assert {t for t in written if t[1] not in texts | {SH.prefixes}} == {t for t in validated if t[1] not in texts}
+    assert not set(validated.subject_objects(SH.prefixes))
+    declared = {
+        str(written.value(d, SH.prefix)): URIRef(str(written.value(d, SH.namespace)))
+        for d in written.objects(URIRef(SHAPES), SH.declare)
+    }
+    assert len(declared) == 6
     pairs = [
         (str(w), str(v))
         for text in texts
         for s in written.subjects(text, None)
         for w, v in zip(sorted(written.objects(s, text)), sorted(validated.objects(s, text)), strict=True)
+        if (s, SH.prefixes, URIRef(SHAPES)) in written
     ]
-    assert len(pairs) >= 20 and all("\n" in w and "\n" not in v for w, v in pairs)
+    assert len(pairs) >= 20 and all("\n" in w and "\n" not in v and v.startswith("PREFIX ") for w, v in pairs)
     for was, now in pairs:
-        assert prepareQuery(now, initNs=prefixes).algebra == prepareQuery(was, initNs=prefixes).algebra, now
+        assert prepareQuery(now).algebra == prepareQuery(was, initNs=declared).algebra, now
+        assert "PREFIX" not in was
+
+
+def test_prefix_declarations_are_written_in_only_when_well_formed() -> None:
+    from kzar_ld.validation.shacl import _as_validated
+
+    ex = "https://x.example/"
+    good, bad, rule = URIRef(ex + "good"), URIRef(ex + "bad"), URIRef(ex + "rule")
+    ns, broken = URIRef(ex + "ns"), URIRef(ex + "broken")
+    d1, d2, d3 = BNode(), BNode(), BNode()
+    triples = [
+        (ns, SH.declare, d1),
+        (d1, SH.prefix, Literal("schema")),
+        (d1, SH.namespace, Literal("http://schema.org/")),
+        (ns, SH.declare, d2),
+        (d2, SH.prefix, Literal("foaf")),
+        (d2, SH.namespace, Literal("http://xmlns.com/foaf/0.1/")),
+        (broken, SH.declare, d3),
+        (d3, SH.prefix, Literal("schema")),  # no sh:namespace
+        (good, SH.prefixes, ns),
+        (good, SH.select, Literal('SELECT $this\nWHERE { $this schema:name "foaf:no" }')),
+        (bad, SH.prefixes, broken),
+        (bad, SH.select, Literal("SELECT $this\nWHERE { $this schema:name ?n }")),
+        (rule, SH.prefixes, ns),  # no SPARQL text to write them into: kept
+        (rule, SH.construct, Literal("CONSTRUCT { $this a schema:Thing } WHERE {}")),
+    ]
+    validated = set(_as_validated(triples))
+    assert (
+        good,
+        SH.select,
+        Literal('PREFIX schema: <http://schema.org/> SELECT $this WHERE { $this schema:name "foaf:no" }'),
+    ) in validated
+    assert (good, SH.prefixes, ns) not in validated
+    assert {
+        (bad, SH.prefixes, broken),
+        (bad, SH.select, Literal("SELECT $this WHERE { $this schema:name ?n }")),
+    } <= validated
+    assert (rule, SH.prefixes, ns) in validated
+    assert set(triples) - validated == {triples[9], triples[8], triples[11]}

@@ -433,9 +433,47 @@ def _shared_shapes() -> Graph:
     SPARQL texts are on one line (:func:`one_line_sparql`).
     """
     triples, prefixes = _shape_triples()
-    return frozen_graph(
-        ((s, p, _one_line_literal(o) if p in _SPARQL_TEXTS else o) for s, p, o in triples), namespaces=prefixes
-    )
+    return frozen_graph(_as_validated(triples), namespaces=prefixes)
+
+
+def _as_validated(triples: Sequence[tuple[Node, Node, Node]]) -> Iterator[tuple[Node, Node, Node]]:
+    """The shapes with each SPARQL text on one line and its ``sh:prefixes`` declarations written in.
+
+    pySHACL collects a constraint's prefix declarations (``sh:prefixes`` → ``sh:declare``) anew
+    each time it checks a shape, a few dozen graph lookups per constraint, and prepends them to
+    the text. Here the text starts with them already, as ``PREFIX`` lines for the prefixes it
+    names, and the ``sh:prefixes`` link is left out: the query pySHACL runs is the same. A
+    constraint whose declarations are not well formed is left as written, for pySHACL to report.
+    """
+    values: dict[tuple[Node, Node], list[Node]] = {}
+    for s, p, o in triples:
+        values.setdefault((s, p), []).append(o)
+    declared: dict[Node, dict[str, str] | None] = {}
+    for s, p, _ in triples:
+        if p in _SPARQL_TEXTS and s not in declared:
+            declared[s] = _declarations(values, values.get((s, SH.prefixes), []))
+    for s, p, o in triples:
+        prefixes = declared.get(s)
+        if prefixes is not None and p == SH.prefixes:
+            continue
+        if p in _SPARQL_TEXTS and isinstance(o, Literal):
+            o = _one_line_literal(o, prefixes or {})
+        yield s, p, o
+
+
+def _declarations(values: Mapping[tuple[Node, Node], list[Node]], sources: Iterable[Node]) -> dict[str, str] | None:
+    """The prefixes that ``sources`` (values of ``sh:prefixes``) declare; None if one is malformed."""
+    prefixes: dict[str, str] = {}
+    for source in sources:
+        for declaration in values.get((source, SH.declare), []):
+            names = values.get((declaration, SH.prefix), [])
+            namespaces = values.get((declaration, SH.namespace), [])
+            if len(names) != 1 or len(namespaces) != 1 or not isinstance(names[0], Literal):
+                return None
+            if not isinstance(namespaces[0], Literal | URIRef):
+                return None
+            prefixes[str(names[0])] = str(namespaces[0])
+    return prefixes
 
 
 # Before each evaluation of a SPARQL-based constraint (a hundred per article) pySHACL checks its
@@ -472,10 +510,31 @@ def one_line_sparql(query: str) -> str:
     return "".join(" " if m.group("space") else m.group() for m in _SPARQL_TOKEN.finditer(query)).strip()
 
 
-def _one_line_literal(value: Node) -> Node:
-    if not isinstance(value, Literal):
-        return value
-    return Literal(one_line_sparql(str(value)), lang=value.language, datatype=value.datatype)
+def _one_line_literal(value: Literal, prefixes: Mapping[str, str]) -> Literal:
+    """``value`` on one line, after ``PREFIX`` declarations for those of ``prefixes`` it names."""
+    text = one_line_sparql(str(value))
+    named = _named_prefixes(text)
+    declarations = "".join(f"PREFIX {p}: <{n}> " for p, n in sorted(prefixes.items()) if p in named)
+    return Literal(declarations + text, lang=value.language, datatype=value.datatype)
+
+
+# a prefixed name's prefix (PN_PREFIX, possibly empty) at the start of a token or after a delimiter
+_PREFIX_USE = re.compile(r"(?<![\w.\-:])([A-Za-z\u00c0-\uffff][\w.\-\u00b7\u00c0-\uffff]*)?:")
+
+
+def _named_prefixes(query: str) -> set[str]:
+    """The prefixes that ``query`` uses in prefixed names, outside strings and IRIs.
+
+    >>> sorted(_named_prefixes('SELECT $this { $this schema:name ?n FILTER (?n != "foaf:x") }'))
+    ['schema']
+    """
+    named: set[str] = set()
+    for match in _SPARQL_TOKEN.finditer(query):
+        token = match.group()
+        if match.group("space") or token[0] in "\"'<":
+            continue
+        named.update(m.group(1) or "" for m in _PREFIX_USE.finditer(token))
+    return named
 
 
 def _parts(graph: Graph) -> Iterator[tuple[IdentifiedNode | None, Graph]]:
