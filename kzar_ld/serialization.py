@@ -31,6 +31,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzar_ld._gc import paused_gc
+from kzar_ld._stop import check_stop
 from kzar_ld.errors import OutputError
 from kzar_ld.formats import Format
 from kzar_ld.namespaces import PREFIXES, RDF, SCHEMA
@@ -371,6 +372,7 @@ def atomic_output(
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        check_stop()  # a stop whose exception was dropped on the way must not replace the file
         if target.exists():
             # Keep the permissions of the file being replaced.
             os.chmod(tmp, target.stat().st_mode & 0o7777)

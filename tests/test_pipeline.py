@@ -196,6 +196,36 @@ def test_killed_while_writing_leaves_the_output_intact(tmp_path: Path, sig: sign
         assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out.nq"]
 
 
+class _DropsItsStop:
+    """An object whose ``__del__`` asks for a stop: Python prints "Exception ignored" and goes on."""
+
+    def __del__(self) -> None:
+        from kzar_ld._stop import request_stop
+
+        request_stop(128 + signal.SIGTERM)
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the dropped SystemExit
+def test_a_stop_whose_exception_was_dropped_still_keeps_the_output(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A signal's SystemExit can land where Python drops it (seen: inside isinstance, under a
+    # C lookup); the stop is remembered, so no output is committed and no article is started.
+    from kzar_ld import _stop
+    from kzar_ld.serialization import atomic_output
+
+    monkeypatch.setattr(_stop, "_requested", [])
+    out = tmp_path / "out.nq"
+    out.write_bytes(b"keep me\n")
+    with pytest.raises(SystemExit) as info, atomic_output(out) as stream:
+        stream.write(b"half an article")
+        _DropsItsStop()  # dropped at once: the block goes on to its end
+    assert info.value.code == 128 + signal.SIGTERM
+    assert out.read_bytes() == b"keep me\n" and sorted(p.name for p in tmp_path.iterdir()) == ["out.nq"]
+    with pytest.raises(SystemExit):
+        next(run_pipeline(expand_sources([str(corpus)]), settings=PipelineSettings(validate=False)))
+
+
 def _stderr_of(command: list[str], *, terminal: bool) -> str:
     if terminal:
         return stderr_on_terminal(command).decode("utf-8", "replace")

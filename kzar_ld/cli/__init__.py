@@ -183,7 +183,9 @@ def main() -> None:
 
 
 def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+    from kzar_ld._stop import request_stop
+
+    request_stop(128 + signum)
 
 
 if __name__ == "__main__":  # pragma: no cover

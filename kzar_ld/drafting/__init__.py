@@ -24,6 +24,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from kzar_ld._stop import check_stop
 from kzar_ld.annotated import Article
 from kzar_ld.annotation import Annotation
 from kzar_ld.defaults import ANNOTATION_FILE, DEFAULT_MAX_BYTES
@@ -271,6 +272,7 @@ def _new_directory(target: Path, files: dict[str, bytes]) -> None:
         tmp.mkdir()
         for name, data in files.items():
             write_atomically(tmp / name, data)
+        check_stop()
         os.rename(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -44,6 +44,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from kzar_ld._stop import check_stop
 from kzar_ld.annotation import Annotation, Drafted
 from kzar_ld.errors import OutputError
 
@@ -122,10 +123,13 @@ def write_atomically(target: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        check_stop()
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write: {exc.strerror}", source=str(target)) from exc
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write: {exc.strerror}", source=str(target)) from exc
+        raise
 
 
 def unconfirmed_items(ann: Annotation) -> Iterator[Drafted]:

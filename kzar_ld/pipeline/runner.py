@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from kzar_ld._stop import check_stop
 from kzar_ld.errors import WorkerError
 from kzar_ld.pipeline.sources import Source
 from kzar_ld.pipeline.work import Outcome, PipelineSettings, process_source
@@ -68,6 +69,7 @@ def run_pipeline(
     workers = min(jobs, len(sources)) if len(sources) >= pool_from else 1
     if workers <= 1:
         for source in sources:
+            check_stop()
             outcome = process_source(source, settings)
             yield outcome
             if fail_fast and not outcome.ok:
@@ -107,6 +109,7 @@ def _run_pool(
                     source=sources[done].path,
                 ) from exc
             done += 1
+            check_stop()
             next_source = next(queue, None)
             if next_source is not None:
                 pending.append(pool.submit(process_source, next_source, settings))

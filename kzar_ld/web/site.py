@@ -49,6 +49,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kzar_ld._gc import paused_gc
+from kzar_ld._stop import check_stop
 from kzar_ld.errors import OutputError
 from kzar_ld.iris import DEFAULT_BASE
 from kzar_ld.namespaces import FOAF, KZAR, OA, PREFIXES, RDF, SCHEMA
@@ -229,6 +230,7 @@ def _check_target(target: Path) -> None:
 
 
 def _swap(staging: Path, target: Path) -> None:
+    check_stop()  # a stop whose exception was dropped on the way must not replace the site
     if not target.exists():
         os.replace(staging, target)
         return
