@@ -244,6 +244,30 @@ def test_the_input_is_not_changed(first: Dataset) -> None:
     assert isomorphic(before, first.graph(ARTICLE))
 
 
+@pytest.mark.parametrize(
+    ("constraint", "words"),
+    [
+        ('sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o MINUS { $this a ?t } }" ]', "MINUS"),
+        ("sh:minCount 1, 2 ; sh:path schema:name", "minCount"),
+    ],
+)
+def test_own_shapes_that_pyshacl_cannot_use_are_an_input_error(constraint: str, words: str) -> None:
+    from kzar_ld.errors import InputError
+
+    shapes = Graph().parse(
+        format="turtle",
+        data=f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix schema: <http://schema.org/> .
+        <urn:shape> a sh:{"PropertyShape" if "path" in constraint else "NodeShape"} ;
+            sh:targetClass schema:Place ; {constraint} .""",
+    )
+    data = Graph()
+    data.add((ROSARIO, RDF.type, SCHEMA.City))
+    with pytest.raises(InputError, match=f"^the shapes graph cannot be used for validation: .*{words}") as info:
+        validate(data, shapes=shapes)
+    assert "\n" not in str(info.value)
+
+
 def test_own_shapes_replace_the_shipped_ones() -> None:
     shapes = Graph().parse(
         format="turtle",

@@ -48,7 +48,7 @@ from rdflib.paths import AlternativePath, InvPath, MulPath, Path, SequencePath
 from rdflib.query import Result
 from rdflib.term import IdentifiedNode, Identifier, Node
 
-from kzar_ld.errors import NotConformingError
+from kzar_ld.errors import InputError, NotConformingError
 from kzar_ld.formats import ReportFormat
 from kzar_ld.namespaces import FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SH, XSD
 from kzar_ld.resources import resource_files
@@ -585,16 +585,21 @@ def _shacl_results(
     data: Graph, shapes: Graph, *, graph_name: IdentifiedNode | None, mirror: _Mirror | None = None
 ) -> list[ValidationResult]:
     import pyshacl  # about 0.1 s to import: only when validation is asked for
+    from pyshacl.errors import ReportableRuntimeError
     from pyshacl.graph_abstraction import DataGraph
 
     focus = _OxigraphSparqlGraph(data, mirror=mirror)
     # pyshacl.validate() with inference="none", inplace=True, allow_warnings=True, except that
     # the shipped shapes are read into pySHACL's shape objects once per process, not per graph
     options = {"inference": "none", "inplace": True, "allow_warnings": True}
-    validator = pyshacl.Validator(DataGraph.from_rdflib(focus), shacl_graph=shapes, options=options)
-    if shapes is _shared_shapes():
-        validator.shacl_graph = _harvested_shapes()
-    _, report, _ = validator.run()  # type: ignore[no-untyped-call]
+    try:
+        validator = pyshacl.Validator(DataGraph.from_rdflib(focus), shacl_graph=shapes, options=options)
+        if shapes is _shared_shapes():
+            validator.shacl_graph = _harvested_shapes()
+        _, report, _ = validator.run()  # type: ignore[no-untyped-call]
+    except ReportableRuntimeError as exc:  # a shape pySHACL cannot use: only custom shapes
+        reason = " ".join(str(exc.message).split())
+        raise InputError(f"the shapes graph cannot be used for validation: {reason}") from exc
     assert isinstance(report, Graph)
     results = []
     # only the report's own results: sh:detail may nest more (e.g. why an sh:node failed)
