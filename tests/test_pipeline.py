@@ -226,6 +226,21 @@ def test_a_stop_whose_exception_was_dropped_still_keeps_the_output(
         next(run_pipeline(expand_sources([str(corpus)]), settings=PipelineSettings(validate=False)))
 
 
+def test_a_stop_keeps_drafted_files_and_directories_from_being_renamed_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kzar_ld import _stop
+    from kzar_ld.drafting import _new_directory
+    from kzar_ld.drafting.writer import write_atomically
+
+    monkeypatch.setattr(_stop, "_requested", [128 + signal.SIGTERM])  # asked for, its exception dropped
+    with pytest.raises(SystemExit):
+        write_atomically(tmp_path / "annotation.yaml", b"article: {}\n")
+    with pytest.raises(SystemExit):
+        _new_directory(tmp_path / "draft", {"article.txt": b"text", "annotation.yaml": b"article: {}\n"})
+    assert list(tmp_path.iterdir()) == []
+
+
 def _stderr_of(command: list[str], *, terminal: bool) -> str:
     if terminal:
         return stderr_on_terminal(command).decode("utf-8", "replace")

@@ -274,9 +274,8 @@ def _new_directory(target: Path, files: dict[str, bytes]) -> None:
             write_atomically(tmp / name, data)
         check_stop()
         os.rename(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:  # a stop or an error: the half-made directory goes too
         shutil.rmtree(tmp, ignore_errors=True)
-        raise OutputError(f"cannot create the article directory: {exc.strerror}", source=str(target)) from exc
-    except KzarError:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot create the article directory: {exc.strerror}", source=str(target)) from exc
         raise
