@@ -128,7 +128,7 @@ def _warm(settings: PipelineSettings) -> None:
     import kzar_ld.mapping  # noqa: F401
 
     if settings.validate:
-        from kzar_ld.validation.shacl import _shared_shapes
+        from kzar_ld.validation.shacl import _harvested_shapes
         from kzar_ld.validation.vocab import check_schema_usage  # noqa: F401
 
-        _shared_shapes()
+        _harvested_shapes()  # the shapes parsed, then made into pySHACL's shape objects
