@@ -168,6 +168,24 @@ def _interrupt(thread: threading.Thread) -> None:
         set_async_exc(ctypes.c_ulong(thread.ident), None)
 
 
+def _collect_in_this_thread() -> None:
+    """Free the reference cycles a stopped query left, in the thread that made them.
+
+    An interrupt can land while an exception is being handled (before its frames are released),
+    leaving pyoxigraph's result iterators in reference cycles; whichever thread the garbage
+    collector next runs in would drop them, and pyoxigraph refuses that ("unsendable, but is
+    being dropped on another thread"). The interrupt lands at most once: a second try finishes.
+    """
+    import gc
+
+    for _ in range(2):
+        try:
+            gc.collect()
+            return
+        except Cancelled:
+            continue
+
+
 def _release_frames(exc: BaseException) -> None:
     """Drop the local variables held by an exception's tracebacks, in this thread.
 
@@ -195,9 +213,10 @@ def _run_with_timeout(work: Callable[[threading.Event], _T], timeout: float | No
     finished = threading.Event()
 
     def target() -> None:
+        result: tuple[bool, Any] | None = None
         try:
             try:
-                result: tuple[bool, Any] = (True, work(cancel))
+                result = (True, work(cancel))
             except BaseException as exc:
                 _release_frames(exc)
                 result = (False, exc)
@@ -206,6 +225,11 @@ def _run_with_timeout(work: Callable[[threading.Event], _T], timeout: float | No
                 finished.set()
         except Cancelled:
             pass  # interrupted after the caller stopped waiting: nobody wants the result
+        finally:
+            if cancel.is_set():  # the caller gave up: what the work left is dropped here
+                result = None
+                outcome.clear()
+                _collect_in_this_thread()
 
     thread = threading.Thread(target=target, name="kzar-ld-query", daemon=True)
     thread.start()
